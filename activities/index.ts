@@ -1,0 +1,80 @@
+// The activities a worker registers: thin adapters from Temporal to the stage
+// functions beside this file.
+import { Context } from '@temporalio/activity';
+import { admitRefinements } from './admit';
+import { type ActivityDeps, runConfig } from './deps';
+import { type EvaluationRef, evaluateBatch, evaluationPlan, recordEvaluation } from './evaluate';
+import { judgeBatch } from './judge';
+import { buildPairs } from './pairs';
+import { refineBatch } from './refine';
+import { type BatchRef, batchCount, type RoundRef, selectRoundSet } from './round-set';
+import { beginRound, fillUtilityWeights, finishRound, finishRun, recordStage } from './rounds';
+import { sampleBatch } from './sample';
+import { loadSeeds } from './seeds';
+import { selfVerifyBatch } from './self-verify';
+import { ensureSolverServed, trainSolver } from './train';
+
+export type { ActivityDeps } from './deps';
+export type { RoundSummary } from './rounds';
+
+/**
+ * Every activity but training heartbeats every few seconds while `work` runs, so the server notices a dead worker
+ * within the heartbeat timeout instead of the start-to-close timeout. (Training does not
+ * use this: there, silence from the trainer itself must trip the timeout.)
+ */
+async function alive<T>(work: () => Promise<T>): Promise<T> {
+  const context = Context.current();
+  const timer = setInterval(() => context.heartbeat(), 2000);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+function stages(deps: ActivityDeps) {
+  return {
+    loadSeeds: ({ runId }: { runId: string }) => loadSeeds(deps, runId),
+    beginRound: (ref: RoundRef) => beginRound(deps, ref),
+    async selectRoundSet(ref: RoundRef) {
+      const config = await runConfig(deps.db, ref.runId);
+      const set = await selectRoundSet(deps.db, ref, {
+        seed: config.seed,
+        replayRatio: config.loop.replayRatio,
+      });
+      return { ...set, batches: batchCount(set.fresh + set.replay, config.loop.batchSize) };
+    },
+    async sampleBatch(ref: BatchRef & { solverModel: string }) {
+      await ensureSolverServed(deps, ref.runId, ref.solverModel);
+      return sampleBatch(deps, ref);
+    },
+    judgeBatch: (ref: BatchRef) => judgeBatch(deps, ref),
+    fillUtilityWeights: (ref: RoundRef) => fillUtilityWeights(deps, ref),
+    selfVerifyBatch: (ref: BatchRef) => selfVerifyBatch(deps, ref),
+    buildPairs: (ref: RoundRef) => buildPairs(deps, ref),
+    trainSolver: (ref: RoundRef) => trainSolver(deps, ref),
+    serveSolver: ({ runId, model }: { runId: string; model: string }) =>
+      ensureSolverServed(deps, runId, model),
+    refineBatch: (ref: BatchRef) => refineBatch(deps, ref),
+    admitRefinements: (ref: RoundRef) => admitRefinements(deps, ref),
+    evaluationPlan: ({ runId }: { runId: string }) => evaluationPlan(deps, runId),
+    async evaluateBatch(ref: EvaluationRef & { batch: number }) {
+      await ensureSolverServed(deps, ref.runId, ref.model);
+      return evaluateBatch(deps, ref);
+    },
+    recordEvaluation: (ref: EvaluationRef & { problems: number; correct: number }) =>
+      recordEvaluation(deps, ref),
+    recordStage: (input: Parameters<typeof recordStage>[1]) => recordStage(deps, input),
+    finishRound: (ref: RoundRef & { trainedModel: string | null }) => finishRound(deps, ref),
+    finishRun: (input: { runId: string }) => finishRun(deps, input),
+  };
+}
+
+export type Activities = ReturnType<typeof stages>;
+
+export function createActivities(deps: ActivityDeps): Activities {
+  const activities: Record<string, (input: never) => Promise<unknown>> = stages(deps);
+  for (const [name, run] of Object.entries(activities))
+    if (name !== 'trainSolver') activities[name] = (input: never) => alive(() => run(input));
+  return activities as Activities;
+}

@@ -1,0 +1,121 @@
+// SPEC §3 step 8: the Teacher writes a new problem from each learning problem (aimed at
+// a failed attempt's error) and each mastered one (a harder variant). Candidates wait
+// for admission; an invalid reply is a recorded rejection, never a crashed round.
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { contentId } from '../algorithm/random';
+import { attempts, problems, refinements, roundProblems } from '../db/schema';
+import { PROMPT_VERSIONS, refineHarderPrompt, refineTargetedPrompt } from '../prompts';
+import { NewProblemReply } from '../prompts/replies';
+import { type ActivityDeps, runConfig } from './deps';
+import { type BatchRef, batchSlice, roundProblemIds } from './round-set';
+import { requestSeed } from './sample';
+
+export async function refineBatch(
+  deps: ActivityDeps,
+  ref: BatchRef,
+): Promise<{ written: number; invalid: number }> {
+  const config = await runConfig(deps.db, ref.runId);
+  const ids = batchSlice(await roundProblemIds(deps.db, ref), ref.batch, config.loop.batchSize);
+  if (ids.length === 0 || config.loop.refinementsPerProblem === 0)
+    return { written: 0, invalid: 0 };
+  const sources = await deps.db
+    .select({
+      id: problems.id,
+      text: problems.text,
+      answer: problems.answer,
+      zone: roundProblems.zone,
+    })
+    .from(roundProblems)
+    .innerJoin(
+      problems,
+      and(eq(problems.runId, roundProblems.runId), eq(problems.id, roundProblems.problemId)),
+    )
+    .where(
+      and(
+        eq(roundProblems.runId, ref.runId),
+        eq(roundProblems.round, ref.round),
+        inArray(roundProblems.problemId, ids),
+        inArray(roundProblems.zone, ['learning', 'mastered']),
+        eq(problems.status, 'active'),
+      ),
+    );
+  let written = 0;
+  let invalid = 0;
+  const jobs = sources.flatMap((source) =>
+    Array.from({ length: config.loop.refinementsPerProblem }, (_, index) => ({ source, index })),
+  );
+  await Promise.all(
+    jobs.map(async ({ source, index }) => {
+      const mode = source.zone === 'learning' ? 'targeted' : 'harder';
+      // Learning: the first failed attempt; mastered: the first (successful) one.
+      const [attempt] = await deps.db
+        .select()
+        .from(attempts)
+        .where(
+          and(
+            eq(attempts.runId, ref.runId),
+            eq(attempts.round, ref.round),
+            eq(attempts.problemId, source.id),
+            eq(attempts.correct, mode === 'harder'),
+          ),
+        )
+        .orderBy(asc(attempts.sampleIndex))
+        .limit(1);
+      if (!attempt) return;
+      const messages =
+        mode === 'targeted'
+          ? refineTargetedPrompt({
+              problem: source.text,
+              reference: source.answer,
+              failedAttempt: attempt.text,
+              errorAnalysis: attempt.errorAnalysis ?? '',
+            })
+          : refineHarderPrompt({
+              problem: source.text,
+              reference: source.answer,
+              successfulAttempt: attempt.text,
+            });
+      const reply = await deps.llm.chatValidated(
+        {
+          role: 'teacher',
+          model: config.roles.teacher.model,
+          promptVersion:
+            mode === 'targeted' ? PROMPT_VERSIONS.refineTargeted : PROMPT_VERSIONS.refineHarder,
+          messages,
+          temperature: config.roles.teacher.temperature,
+          seed: requestSeed(config.seed, 'refine', ref.round, source.id, index),
+          runId: ref.runId,
+          round: ref.round,
+        },
+        NewProblemReply,
+      );
+      const base = {
+        id: contentId('refinement', ref.runId, ref.round, source.id, index),
+        runId: ref.runId,
+        round: ref.round,
+        sourceProblemId: source.id,
+        sourceAttemptId: attempt.id,
+        mode,
+        author: 'teacher' as const,
+      } as const;
+      const row = reply
+        ? {
+            ...base,
+            text: reply.problem,
+            answer: reply.answer,
+            solution: reply.solution,
+            status: 'pending' as const,
+          }
+        : {
+            ...base,
+            status: 'rejected' as const,
+            reason: 'invalid-reply',
+            detail: 'no valid JSON reply after retries',
+          };
+      if (reply) written++;
+      else invalid++;
+      await deps.db.insert(refinements).values(row).onConflictDoNothing();
+    }),
+  );
+  return { written, invalid };
+}

@@ -1,0 +1,66 @@
+// SPEC §3 step 1 and the sharding of a round into batches.
+import { and, asc, eq, lt } from 'drizzle-orm';
+import { roundSet } from '../algorithm/replay';
+import type { Database } from '../db/client';
+import { problems, roundProblems } from '../db/schema';
+
+export interface RoundRef {
+  runId: string;
+  round: number;
+}
+
+export interface BatchRef extends RoundRef {
+  batch: number;
+}
+
+/** Problem ids of the round set, in a stable order, sliced into batches. */
+export async function roundProblemIds(db: Database, { runId, round }: RoundRef): Promise<string[]> {
+  const rows = await db
+    .select({ id: roundProblems.problemId })
+    .from(roundProblems)
+    .where(and(eq(roundProblems.runId, runId), eq(roundProblems.round, round)))
+    .orderBy(asc(roundProblems.problemId));
+  return rows.map((r) => r.id);
+}
+
+export function batchSlice<T>(items: readonly T[], batch: number, batchSize: number): T[] {
+  return items.slice(batch * batchSize, (batch + 1) * batchSize);
+}
+
+export function batchCount(items: number, batchSize: number): number {
+  return Math.ceil(items / batchSize);
+}
+
+/** Writes the round set (idempotent) and returns its size. */
+export async function selectRoundSet(
+  db: Database,
+  ref: RoundRef,
+  options: { seed: number; replayRatio: number },
+): Promise<{ fresh: number; replay: number }> {
+  const active = and(eq(problems.runId, ref.runId), eq(problems.status, 'active'));
+  const previous = ref.round - 1; // seeds are round 0, so round 1's fresh problems are the seeds
+  const fresh = await db
+    .select({ id: problems.id })
+    .from(problems)
+    .where(and(active, eq(problems.roundCreated, previous)));
+  const older =
+    ref.round === 1
+      ? []
+      : await db
+          .select({ id: problems.id })
+          .from(problems)
+          .where(and(active, lt(problems.roundCreated, previous)));
+  const set = roundSet({
+    round: ref.round,
+    seed: options.seed,
+    replayRatio: options.replayRatio,
+    fresh: fresh.map((p) => p.id),
+    older: older.map((p) => p.id),
+  });
+  const rows = [
+    ...set.fresh.map((problemId) => ({ ...ref, problemId, source: 'fresh' as const })),
+    ...set.replay.map((problemId) => ({ ...ref, problemId, source: 'replay' as const })),
+  ];
+  if (rows.length > 0) await db.insert(roundProblems).values(rows).onConflictDoNothing();
+  return { fresh: set.fresh.length, replay: set.replay.length };
+}

@@ -1,0 +1,64 @@
+// SPEC §3 step 2: k Solver attempts per problem, one batch of problems per activity.
+import { and, eq, inArray } from 'drizzle-orm';
+import { contentId, uniform } from '../algorithm/random';
+import { attempts, problems } from '../db/schema';
+import { PROMPT_VERSIONS, solvePrompt } from '../prompts';
+import { extractAnswer } from '../verifier';
+import { type ActivityDeps, runConfig } from './deps';
+import { type BatchRef, batchSlice, roundProblemIds } from './round-set';
+
+/** A request seed fixed by its content, so the same step asks the same question. */
+export function requestSeed(...parts: (string | number)[]): number {
+  return Math.floor(uniform('request-seed', ...parts) * 2 ** 31);
+}
+
+export function attemptId(
+  runId: string,
+  round: number,
+  problemId: string,
+  sampleIndex: number,
+): string {
+  return contentId('attempt', runId, round, problemId, sampleIndex);
+}
+
+export async function sampleBatch(
+  deps: ActivityDeps,
+  ref: BatchRef & { solverModel: string },
+): Promise<{ attempts: number; requests: number }> {
+  const config = await runConfig(deps.db, ref.runId);
+  const ids = batchSlice(await roundProblemIds(deps.db, ref), ref.batch, config.loop.batchSize);
+  if (ids.length === 0) return { attempts: 0, requests: 0 };
+  const batch = await deps.db
+    .select({ id: problems.id, text: problems.text })
+    .from(problems)
+    .where(and(eq(problems.runId, ref.runId), inArray(problems.id, ids)));
+  let requests = 0;
+  await Promise.all(
+    batch.map(async (problem) => {
+      const reply = await deps.llm.chat({
+        role: 'solver',
+        model: ref.solverModel,
+        promptVersion: PROMPT_VERSIONS.solve,
+        messages: solvePrompt(problem.text),
+        n: config.loop.k,
+        seed: requestSeed(config.seed, ref.round, problem.id),
+        runId: ref.runId,
+        round: ref.round,
+      });
+      if (!reply.cached) requests++;
+      const rows = reply.choices.map((text, sampleIndex) => ({
+        id: attemptId(ref.runId, ref.round, problem.id, sampleIndex),
+        runId: ref.runId,
+        problemId: problem.id,
+        round: ref.round,
+        solverModel: ref.solverModel,
+        sampleIndex,
+        text,
+        extractedAnswer: extractAnswer(text),
+        completionTokens: Math.round(reply.completionTokens / Math.max(1, reply.choices.length)),
+      }));
+      await deps.db.insert(attempts).values(rows).onConflictDoNothing();
+    }),
+  );
+  return { attempts: batch.length * config.loop.k, requests };
+}

@@ -1,0 +1,69 @@
+// SPEC §3 step 5: the Teacher re-solves its too-difficult problems; a problem whose
+// reference it cannot reproduce, or whose statement it finds faulty, is dropped.
+import { and, eq, inArray } from 'drizzle-orm';
+import { problems, roundProblems } from '../db/schema';
+import { PROMPT_VERSIONS, selfVerifyPrompt } from '../prompts';
+import { SelfVerifyReply } from '../prompts/replies';
+import { verify } from '../verifier';
+import { type ActivityDeps, runConfig } from './deps';
+import { type BatchRef, batchSlice, roundProblemIds } from './round-set';
+import { requestSeed } from './sample';
+
+export async function selfVerifyBatch(
+  deps: ActivityDeps,
+  ref: BatchRef,
+): Promise<{ checked: number; dropped: number }> {
+  const config = await runConfig(deps.db, ref.runId);
+  const ids = batchSlice(await roundProblemIds(deps.db, ref), ref.batch, config.loop.batchSize);
+  if (ids.length === 0) return { checked: 0, dropped: 0 };
+  const tooDifficult = await deps.db
+    .select({
+      id: problems.id,
+      text: problems.text,
+      answer: problems.answer,
+      status: problems.status,
+    })
+    .from(roundProblems)
+    .innerJoin(
+      problems,
+      and(eq(problems.runId, roundProblems.runId), eq(problems.id, roundProblems.problemId)),
+    )
+    .where(
+      and(
+        eq(roundProblems.runId, ref.runId),
+        eq(roundProblems.round, ref.round),
+        eq(roundProblems.zone, 'too_difficult'),
+        inArray(roundProblems.problemId, ids),
+      ),
+    );
+  let dropped = 0;
+  await Promise.all(
+    tooDifficult.map(async (problem) => {
+      const reply = await deps.llm.chatValidated(
+        {
+          role: 'teacher',
+          model: config.roles.teacher.model,
+          promptVersion: PROMPT_VERSIONS.selfVerify,
+          messages: selfVerifyPrompt(problem.text, problem.answer),
+          seed: requestSeed(config.seed, 'self-verify', problem.id),
+          runId: ref.runId,
+          round: ref.round,
+        },
+        SelfVerifyReply,
+      );
+      if (!reply) return; // no valid reply: keep the problem, the rejection is recorded
+      const reason = reply.statementIssue
+        ? `teacher finds the statement ${reply.statementIssue}: ${reply.explanation}`
+        : (await verify(problem.answer, reply.answer)).equal === false
+          ? `teacher re-solved it to ${reply.answer}, not the reference ${problem.answer}`
+          : null;
+      if (!reason) return;
+      dropped++;
+      await deps.db
+        .update(problems)
+        .set({ status: 'dropped', droppedRound: ref.round, dropReason: reason })
+        .where(and(eq(problems.runId, ref.runId), eq(problems.id, problem.id)));
+    }),
+  );
+  return { checked: tooDifficult.length, dropped };
+}

@@ -1,0 +1,123 @@
+// `socratic export`: a run's records as JSON lines on stdout, in a stable order.
+import { parseArgs } from 'node:util';
+import { and, asc, eq } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { loadConfig } from '../config/load';
+import type { Database } from '../db/client';
+import { attempts, evaluations, pairs, problems, refinements } from '../db/schema';
+import { findRun } from './runs';
+import { openDatabaseFor } from './session';
+
+const WHAT = ['problems', 'attempts', 'pairs', 'generator-data', 'evaluations'] as const;
+type What = (typeof WHAT)[number];
+
+export async function exportCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      config: { type: 'string' },
+      'state-dir': { type: 'string' },
+      run: { type: 'string', default: 'latest' },
+      what: { type: 'string' },
+      format: { type: 'string', default: 'jsonl' },
+    },
+  });
+  const what = values.what as What;
+  if (!WHAT.includes(what)) throw new Error(`--what must be one of ${WHAT.join(', ')}`);
+  if (values.format !== 'jsonl') throw new Error('--format: only jsonl is supported');
+  const { config } = await loadConfig(values.config, { stateDir: values['state-dir'] });
+  const database = await openDatabaseFor(config);
+  try {
+    const run = await findRun(database.db, values.run);
+    if (!run) throw new Error(`no run ${values.run} in ${database.location}`);
+    for (const row of await exportRows(database.db, run.id, what)) process.stdout.write(`${JSON.stringify(row)}\n`);
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+export async function exportRows(db: Database, runId: string, what: What): Promise<object[]> {
+  switch (what) {
+    case 'problems':
+      return db
+        .select({
+          id: problems.id,
+          origin: problems.origin,
+          parentId: problems.parentId,
+          parentAttemptId: problems.parentAttemptId,
+          roundCreated: problems.roundCreated,
+          status: problems.status,
+          droppedRound: problems.droppedRound,
+          dropReason: problems.dropReason,
+          subject: problems.subject,
+          text: problems.text,
+          answer: problems.answer,
+        })
+        .from(problems)
+        .where(eq(problems.runId, runId))
+        .orderBy(asc(problems.roundCreated), asc(problems.id));
+    case 'attempts':
+      return db
+        .select({
+          id: attempts.id,
+          problemId: attempts.problemId,
+          round: attempts.round,
+          sampleIndex: attempts.sampleIndex,
+          solverModel: attempts.solverModel,
+          extractedAnswer: attempts.extractedAnswer,
+          ruleVerdict: attempts.ruleVerdict,
+          teacherVerdict: attempts.teacherVerdict,
+          correct: attempts.correct,
+        })
+        .from(attempts)
+        .where(eq(attempts.runId, runId))
+        .orderBy(asc(attempts.round), asc(attempts.problemId), asc(attempts.sampleIndex));
+    case 'pairs':
+      return db
+        .select({
+          problemId: pairs.problemId,
+          round: pairs.round,
+          chosenAttemptId: pairs.chosenAttemptId,
+          rejectedAttemptId: pairs.rejectedAttemptId,
+          split: pairs.split,
+        })
+        .from(pairs)
+        .where(eq(pairs.runId, runId))
+        .orderBy(asc(pairs.round), asc(pairs.problemId), asc(pairs.chosenAttemptId), asc(pairs.rejectedAttemptId));
+    case 'generator-data': {
+      const source = alias(problems, 'source');
+      return db
+        .select({
+          round: refinements.round,
+          mode: refinements.mode,
+          sourceProblemId: refinements.sourceProblemId,
+          sourceAttemptId: refinements.sourceAttemptId,
+          problemId: refinements.problemId,
+          problem: source.text,
+          attempt: attempts.text,
+          newProblem: refinements.text,
+          measuredSuccessRate: refinements.measuredSuccessRate,
+          weight: refinements.utility,
+        })
+        .from(refinements)
+        .innerJoin(source, and(eq(source.runId, refinements.runId), eq(source.id, refinements.sourceProblemId)))
+        .innerJoin(attempts, eq(attempts.id, refinements.sourceAttemptId))
+        .where(and(eq(refinements.runId, runId), eq(refinements.status, 'admitted')))
+        .orderBy(asc(refinements.round), asc(refinements.id));
+    }
+    case 'evaluations':
+      return db
+        .select({
+          round: evaluations.round,
+          benchmark: evaluations.benchmark,
+          model: evaluations.model,
+          problems: evaluations.problems,
+          samples: evaluations.samples,
+          accuracy: evaluations.accuracy,
+        })
+        .from(evaluations)
+        .where(eq(evaluations.runId, runId))
+        .orderBy(asc(evaluations.round), asc(evaluations.benchmark));
+  }
+}

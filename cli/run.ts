@@ -1,0 +1,168 @@
+// `socratic run`: start a run, or resume the unfinished one in the state directory,
+// with a worker in this process, and show its progress until it ends.
+import { parseArgs } from 'node:util';
+import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { eq } from 'drizzle-orm';
+import { benchmarkFiles, seedFile } from '../activities/benchmarks';
+import { loadConfig } from '../config/load';
+import { type Config, LAB } from '../config/schema';
+import { loadProblemFile } from '../data/problem-file';
+import { runs } from '../db/schema';
+import { createWorker } from '../workers/worker';
+import { roundWorkflowId, runWorkflowId } from '../workflows/ids';
+import { progressQuery } from '../workflows/progress';
+import { type RunInput, runWorkflow, statusQuery } from '../workflows/run';
+import { Reporter } from './reporter';
+import {
+  completedSummaries,
+  createRun,
+  firstIncompleteRound,
+  initialAccuracy,
+  type RunRow,
+  runConfigOf,
+  unfinishedRun,
+} from './runs';
+import { connect, openSession, type Session } from './session';
+
+export async function runCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      config: { type: 'string' },
+      'state-dir': { type: 'string' },
+      rounds: { type: 'string' },
+      seed: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const out = new Reporter(values.json);
+  const { config } = await loadConfig(values.config, {
+    stateDir: values['state-dir'],
+    rounds: values.rounds === undefined ? undefined : positiveInt('--rounds', values.rounds),
+    seed: values.seed === undefined ? undefined : positiveInt('--seed', values.seed),
+  });
+  await checkInputs(config); // before anything is written
+
+  const session = await openSession(config);
+  const temporal = await connect(config, (message) => out.info(message)).catch(async (error) => {
+    await session.close();
+    throw error;
+  });
+  try {
+    const { db } = session.database;
+    let run = await unfinishedRun(db);
+    if (run) {
+      out.info(`resuming run ${run.id} (round ${Math.max(1, run.currentRound)} of ${run.rounds})`, { runId: run.id });
+      if (values.config || values.rounds || values.seed)
+        out.info('  the run keeps the config it was started with; options given now are ignored');
+    } else {
+      run = await createRun(db, config);
+      out.info(`starting run ${run.id}: ${run.rounds} rounds, seed ${run.seed}`, { runId: run.id });
+    }
+    out.info(`state: ${config.stateDir}; database: ${session.database.location}`);
+    if (temporal.uiUrl) out.info(`Temporal UI: ${temporal.uiUrl}/namespaces/${temporal.namespace}/workflows/${runWorkflowId(run.id)}`);
+    if (session.lab) out.info(`simulated lab: ${session.lab.url}`);
+
+    const runConfig = runConfigOf(run);
+    const worker = await createWorker({
+      connection: await temporal.nativeConnection(),
+      namespace: temporal.namespace,
+      taskQueue: runConfig.temporal.taskQueue,
+      deps: session.deps,
+    });
+    const working = worker.run();
+    const stop = () => {
+      out.info('\nstopping; run the same command again to resume');
+      worker.shutdown();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    try {
+      const handle = await startOrAttach(temporal.client, session, run, runConfig);
+      await Promise.race([watch(handle, session, run, out), working]);
+      const [finished] = await db.select().from(runs).where(eq(runs.id, run.id));
+      const summaries = await completedSummaries(db, run.id);
+      out.done({ runId: run.id, status: finished?.status, rounds: summaries, initial: await initialAccuracy(db, run.id) });
+      if (!values.json) out.info(`run ${run.id} ${finished?.status ?? 'stopped'}`);
+      return finished?.status === 'completed' ? 0 : 1;
+    } finally {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await working.catch(() => {});
+    }
+  } finally {
+    await temporal.close();
+    await session.close();
+  }
+}
+
+function positiveInt(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} expects a whole number, got "${value}"`);
+  return n;
+}
+
+/** Seed and benchmark files are read whole before a run starts: a bad line stops it here. */
+async function checkInputs(config: Config): Promise<void> {
+  if (config.loop.seeds !== LAB) await loadProblemFile(seedFile(config));
+  if (config.evaluation.benchmarks !== LAB) for (const b of benchmarkFiles(config)) await loadProblemFile(b.path);
+}
+
+type Client = Awaited<ReturnType<typeof connect>>['client'];
+
+async function startOrAttach(client: Client, session: Session, run: RunRow, config: Config) {
+  const workflowId = runWorkflowId(run.id);
+  const handle = client.workflow.getHandle<typeof runWorkflow>(workflowId);
+  try {
+    const { status } = await handle.describe();
+    if (status.name === 'RUNNING') return handle;
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+  }
+  // Not running (first start, or its execution failed or was lost): start from the first
+  // round not completed; every finished step is served again from the database.
+  const input: RunInput = {
+    runId: run.id,
+    rounds: run.rounds,
+    round: await firstIncompleteRound(session.database.db, run),
+    settings: {
+      parallelBatches: config.temporal.parallelBatches,
+      heartbeatTimeoutSeconds: config.temporal.heartbeatTimeoutSeconds,
+      trainerHeartbeatTimeoutSeconds: config.trainer.solver.heartbeatTimeoutSeconds,
+      trainerMaxAttempts: config.trainer.solver.maxAttempts,
+    },
+  };
+  return client.workflow.start(runWorkflow, {
+    workflowId,
+    taskQueue: config.temporal.taskQueue,
+    args: [input],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+  });
+}
+
+/** Polls the run's progress and prints it until the run's workflow chain ends. */
+async function watch(handle: WorkflowHandle<typeof runWorkflow>, session: Session, run: RunRow, out: Reporter) {
+  const { db } = session.database;
+  let shown = (await completedSummaries(db, run.id)).length;
+  const result = handle.result().then(
+    () => 'done' as const,
+    (error: Error) => error,
+  );
+  for (;;) {
+    const outcome = await Promise.race([result, sleep(process.stdout.isTTY ? 250 : 1000)]);
+    const summaries = await completedSummaries(db, run.id);
+    try {
+      const status = await handle.query(statusQuery);
+      const roundHandle = handle.client.getHandle(roundWorkflowId(run.id, status.round));
+      out.stages(status.round, await roundHandle.query(progressQuery));
+    } catch {
+      // Between rounds, or no worker yet: nothing to show this tick.
+    }
+    while (shown < summaries.length) out.round(summaries[shown++]!, summaries, await initialAccuracy(db, run.id));
+    if (outcome === 'done') return;
+    if (outcome instanceof Error) throw outcome;
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

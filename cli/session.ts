@@ -1,0 +1,74 @@
+// Everything one `socratic` process needs for a state directory: the database, the
+// simulated lab when a role uses it, Temporal, and the activities' dependencies.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { labSetPaths } from '../activities/benchmarks';
+import type { ActivityDeps } from '../activities/deps';
+import { LlmGateway } from '../activities/llm/gateway';
+import { type Config, LAB } from '../config/schema';
+import { type DatabaseHandle, openDatabase } from '../db/client';
+import { startLab } from '../lab/server';
+import { writeLabSets } from '../lab/sets';
+import { connectTemporal, type TemporalTarget } from '../temporal/connection';
+
+export interface Session {
+  config: Config;
+  database: DatabaseHandle;
+  deps: ActivityDeps;
+  lab?: { url: string; close(): Promise<void> };
+  close(): Promise<void>;
+}
+
+export function usesLab(config: Config): boolean {
+  return (
+    Object.values(config.roles).some((r) => r.baseUrl === LAB) ||
+    config.loop.seeds === LAB ||
+    config.evaluation.benchmarks === LAB
+  );
+}
+
+export function databaseUrl(config: Config): string | undefined {
+  return process.env.DATABASE_URL ?? config.databaseUrl;
+}
+
+export async function openDatabaseFor(config: Config): Promise<DatabaseHandle> {
+  return openDatabase({ url: databaseUrl(config), dataDir: path.join(config.stateDir, 'pgdata') });
+}
+
+/** Opens the database and, when the config uses it, starts the lab (writing its problem sets first). */
+export async function openSession(config: Config): Promise<Session> {
+  mkdirSync(config.stateDir, { recursive: true });
+  let lab: Session['lab'];
+  if (usesLab(config)) {
+    await writeLabSets(labSetPaths(config.stateDir).dir, {
+      seed: config.lab.seed,
+      seedProblems: config.lab.seedProblems,
+      evalProblems: config.lab.evalProblems,
+    });
+    lab = await startLab({
+      port: config.lab.port,
+      seed: config.lab.seed,
+      requestLog: path.join(config.stateDir, 'requests.jsonl'),
+      knobs: config.lab,
+    });
+  }
+  const database = await openDatabaseFor(config).catch(async (error) => {
+    await lab?.close();
+    throw error;
+  });
+  const llm = new LlmGateway(database.db, lab?.url);
+  return {
+    config,
+    database,
+    lab,
+    deps: { db: database.db, llm, labUrl: lab?.url },
+    async close() {
+      await database.close();
+      await lab?.close();
+    },
+  };
+}
+
+export async function connect(config: Config, onProgress: (message: string) => void): Promise<TemporalTarget> {
+  return connectTemporal(config.temporal, config.stateDir, { onProgress });
+}

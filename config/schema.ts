@@ -1,0 +1,148 @@
+// The one config file (YAML), validated by zod. Every field has the paper's default
+// or the embedded default, so an empty file (or none) runs the simulated lab.
+import { z } from 'zod';
+
+/** `lab` means the embedded simulated lab (SPEC §8), started in-process. */
+export const LAB = 'lab';
+
+const role = (defaults: { model: string; temperature: number; maxTokens: number; concurrency: number }) =>
+  z
+    .object({
+      baseUrl: z.string().default(LAB).describe('OpenAI-compatible base URL, or "lab"'),
+      model: z.string().min(1).default(defaults.model),
+      /** Name of the environment variable holding the API key: the key itself never enters config. */
+      apiKeyEnv: z.string().optional(),
+      concurrency: z.number().int().positive().default(defaults.concurrency),
+      temperature: z.number().min(0).max(2).default(defaults.temperature),
+      topP: z.number().gt(0).max(1).optional(),
+      maxTokens: z.number().int().positive().default(defaults.maxTokens),
+      timeoutSeconds: z.number().positive().default(300),
+      maxRetries: z.number().int().nonnegative().default(4),
+    })
+    .strict()
+    .prefault({});
+
+const trainer = z
+  .object({
+    /** argv of the trainer; `--manifest <path>` is appended. Empty = the lab's simulated trainer. */
+    command: z.array(z.string().min(1)).default([]),
+    hyperparameters: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}),
+    heartbeatTimeoutSeconds: z.number().positive().default(120),
+    maxAttempts: z.number().int().positive().default(5),
+    /** Where checkpoints go; default `<stateDir>/models`. */
+    outputRoot: z.string().optional(),
+  })
+  .strict()
+  .prefault({});
+
+const serving = z
+  .discriminatedUnion('mode', [
+    z.object({ mode: z.literal('static'), model: z.string().optional() }).strict(),
+    z.object({ mode: z.literal('vllm-lora'), timeoutSeconds: z.number().positive().default(300) }).strict(),
+    z
+      .object({
+        mode: z.literal('command'),
+        command: z.array(z.string().min(1)).min(1),
+        timeoutSeconds: z.number().positive().default(600),
+      })
+      .strict(),
+  ])
+  .default({ mode: 'vllm-lora', timeoutSeconds: 300 });
+
+const benchmark = z.object({ name: z.string().min(1), path: z.string().min(1) }).strict();
+
+export const Config = z
+  .object({
+    stateDir: z.string().default('.socratic'),
+    seed: z.number().int().default(1),
+    rounds: z.number().int().positive().default(3),
+    roles: z
+      .object({
+        solver: role({ model: 'lab-solver', temperature: 0.8, maxTokens: 2048, concurrency: 8 }),
+        teacher: role({ model: 'lab-teacher', temperature: 0.1, maxTokens: 4096, concurrency: 4 }),
+        generator: role({ model: 'lab-generator', temperature: 0.8, maxTokens: 2048, concurrency: 4 }),
+      })
+      .strict()
+      .prefault({}),
+    loop: z
+      .object({
+        /** Seed problems (JSONL or JSON in the MATH / GSM8K / … formats); "lab" = the lab's own set. */
+        seeds: z.string().default(LAB),
+        k: z.number().int().min(2).default(8),
+        replayRatio: z.number().min(0).max(1).default(0.25),
+        /** Problems per sampling/judging activity: keeps one activity short and the history small. */
+        batchSize: z.number().int().positive().default(16),
+        judgePolicy: z.enum(['rule-first', 'teacher-first', 'both', 'rule-only']).default('rule-first'),
+        refinementsPerProblem: z.number().int().nonnegative().default(1),
+        /** Rounds before this one only accumulate pairs (the official code trains from round 3). */
+        trainFromRound: z.number().int().positive().default(1),
+        validationFraction: z.number().min(0).max(0.5).default(0.1),
+        utility: z.object({ mu: z.number().default(0.5), sigma: z.number().positive().default(0.2) }).prefault({}),
+        admission: z
+          .object({
+            ngram: z.number().int().positive().default(8),
+            maxBenchmarkOverlap: z.number().min(0).max(1).default(0.5),
+            nearDuplicateJaccard: z.number().min(0).max(1).default(0.8),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    trainer: z.object({ solver: trainer, generator: trainer }).strict().prefault({}),
+    serving: z.object({ solver: serving, generator: serving }).strict().prefault({}),
+    evaluation: z
+      .object({
+        /** Benchmarks for Mean@k after each round; "lab" = the lab's held-out set. */
+        benchmarks: z.union([z.literal(LAB), z.array(benchmark)]).default(LAB),
+        samples: z.number().int().positive().default(4),
+        temperature: z.number().min(0).max(2).default(0.7),
+        topP: z.number().gt(0).max(1).default(0.9),
+        /** Cap per benchmark (first N problems), for quick runs; unset = all. */
+        maxProblems: z.number().int().positive().optional(),
+        /** Files checked for n-gram overlap at admission; default = the evaluation benchmarks. */
+        decontaminate: z.array(z.string()).optional(),
+      })
+      .strict()
+      .prefault({}),
+    lab: z
+      .object({
+        port: z.number().int().nonnegative().default(0),
+        seed: z.number().int().default(7),
+        seedProblems: z.number().int().positive().default(100),
+        evalProblems: z.number().int().positive().default(200),
+        judgeErrorRate: z.number().min(0).max(1).default(0.03),
+        brokenProblemRate: z.number().min(0).max(1).default(0.08),
+        malformedJsonRate: z.number().min(0).max(1).default(0.02),
+        httpErrorRate: z.number().min(0).max(1).default(0),
+        latencyMs: z.number().nonnegative().default(0),
+      })
+      .strict()
+      .prefault({}),
+    temporal: z
+      .object({
+        /** An existing server or cluster; unset = the embedded dev server. */
+        address: z.string().optional(),
+        namespace: z.string().default('default'),
+        taskQueue: z.string().default('socratic'),
+        /** A batch activity whose worker died is retried after this long without a heartbeat. */
+        heartbeatTimeoutSeconds: z.number().positive().default(30),
+        /** Batches of one stage that run at once (each bounded further by per-role concurrency). */
+        parallelBatches: z.number().int().positive().default(4),
+        tls: z
+          .object({ serverName: z.string().optional(), certPath: z.string(), keyPath: z.string(), caPath: z.string().optional() })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .prefault({}),
+    /** PostgreSQL URL; unset = PGlite under the state directory. */
+    databaseUrl: z.string().optional(),
+  })
+  .strict();
+
+export type Config = z.infer<typeof Config>;
+export type RoleName = keyof Config['roles'];
+export type RoleConfig = Config['roles'][RoleName];
+export type TrainerConfig = Config['trainer']['solver'];
+export type ServingConfig = Config['serving']['solver'];

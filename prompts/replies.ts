@@ -1,0 +1,52 @@
+// What the Teacher and the Generator must answer. Their replies are untrusted:
+// every one is parsed and validated here before anything uses it.
+import { z } from 'zod';
+
+export const JudgeReply = z.object({
+  verdicts: z
+    .array(
+      z.object({
+        index: z.number().int().positive(),
+        correct: z.boolean(),
+        errorAnalysis: z.string().default(''),
+      }),
+    )
+    .min(1),
+});
+export type JudgeReply = z.infer<typeof JudgeReply>;
+
+export const NewProblemReply = z.object({
+  problem: z.string().trim().min(1),
+  solution: z.string().default(''),
+  answer: z.string().trim().min(1),
+});
+export type NewProblemReply = z.infer<typeof NewProblemReply>;
+
+export const SelfVerifyReply = z.object({
+  solution: z.string().default(''),
+  answer: z.string().default(''),
+  /** null when the statement is sound. */
+  statementIssue: z.enum(['ambiguous', 'wrong', 'incomplete']).nullable().default(null),
+  explanation: z.string().default(''),
+});
+export type SelfVerifyReply = z.infer<typeof SelfVerifyReply>;
+
+export type ParsedReply<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** Finds the JSON object in a model reply (bare, or fenced in ```json) and validates it. */
+export function parseReply<T>(schema: z.ZodType<T>, content: string): ParsedReply<T> {
+  const fenced = /```(?:json)?\s*([\s\S]*?)```/.exec(content);
+  const candidate = fenced?.[1] ?? content.slice(content.indexOf('{'), content.lastIndexOf('}') + 1);
+  let json: unknown;
+  try {
+    json = JSON.parse(candidate);
+  } catch (error) {
+    return { ok: false, error: `reply is not JSON: ${(error as Error).message}` };
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return { ok: false, error: `reply field ${issue.path.join('.') || '(root)'}: ${issue.message}` };
+  }
+  return { ok: true, value: parsed.data };
+}

@@ -1,0 +1,133 @@
+#!/usr/bin/env node
+// npm test: starts one in-memory Temporal dev server for the whole run, then runs
+// node's test runner on test/**/*.test.ts (or on the files given: npm test -- test/a.test.ts).
+// Options starting with "-" are passed to the runner (e.g. --test-name-pattern=retention).
+
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+require('tsx/cjs'); // lets us require the TypeScript modules below
+const { findTemporalCli } = require('../temporal/cli-binary.ts');
+const { findFreePort } = require('../temporal/free-port.ts');
+const { waitForTemporal } = require('../temporal/server-readiness.ts');
+
+const repoRoot = path.resolve(__dirname, '..');
+const SERVER_READY_TIMEOUT_MS = 60_000;
+
+function say(message) {
+  process.stderr.write(`[npm test] ${message}\n`);
+}
+
+/** test/**\/*.test.ts, sorted, relative to the repository root. */
+function findTestFiles(dir) {
+  const found = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...findTestFiles(full));
+    else if (entry.isFile() && entry.name.endsWith('.test.ts')) found.push(full);
+  }
+  return found;
+}
+
+async function startTemporal(cli, workDir) {
+  const port = await findFreePort();
+  const address = `127.0.0.1:${port}`;
+  const logPath = path.join(workDir, 'temporal-server.log');
+  const log = fs.openSync(logPath, 'a');
+  // The CLI would read our TEMPORAL_* client settings as its own.
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('TEMPORAL_')),
+  );
+  // No --db-filename: in memory, nothing to clean up. Same process group as us, so a
+  // Ctrl-C in the terminal stops it too.
+  const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port)];
+  const server = spawn(cli, [...args, '--log-level', 'warn'], { stdio: ['ignore', log, log], env });
+  fs.closeSync(log);
+  let exited;
+  server.on('error', (error) => {
+    exited = `could not start: ${error.message}`;
+  });
+  server.on('exit', (code, signal) => {
+    exited = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+  });
+  try {
+    const connection = await waitForTemporal(address, {
+      timeoutMs: SERVER_READY_TIMEOUT_MS,
+      whyGaveUp: () => exited,
+    });
+    await connection.close();
+  } catch (error) {
+    server.kill('SIGKILL');
+    const logTail = fs.readFileSync(logPath, 'utf8').trimEnd().split('\n').slice(-20).join('\n');
+    throw new Error(`the test Temporal server (${address}) failed: ${error.message}\n${logTail}`);
+  }
+  return { server, address, isRunning: () => exited === undefined };
+}
+
+function stopServer({ server, isRunning }) {
+  if (!isRunning()) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => server.kill('SIGKILL'), 10_000);
+    server.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    server.kill('SIGTERM');
+  });
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const runnerOptions = args.filter((arg) => arg.startsWith('-'));
+  const requested = args.filter((arg) => !arg.startsWith('-'));
+  const files =
+    requested.length > 0
+      ? requested
+      : findTestFiles(path.join(repoRoot, 'test'))
+          .map((file) => path.relative(repoRoot, file))
+          .sort();
+  if (files.length === 0) {
+    say('no test files found under test/');
+    return 1;
+  }
+
+  const cli = await findTemporalCli({ onProgress: say });
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'socratic-test-'));
+  let temporal;
+  try {
+    temporal = await startTemporal(cli, workDir);
+    const runner = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--test', '--test-concurrency=1', ...runnerOptions, ...files],
+      {
+        cwd: repoRoot,
+        stdio: 'inherit',
+        env: { ...process.env, TEMPORAL_TEST_ADDRESS: temporal.address, TEMPORAL_CLI: cli },
+      },
+    );
+    // Ctrl-C / kill: let the runner finish its own shutdown, then clean up below.
+    const forward = (signal) => runner.kill(signal);
+    process.on('SIGINT', forward);
+    process.on('SIGTERM', forward);
+    const [code, signal] = await new Promise((resolve) =>
+      runner.on('exit', (exitCode, exitSignal) => resolve([exitCode, exitSignal])),
+    );
+    if (signal) return 128 + (os.constants.signals[signal] ?? 0);
+    return code ?? 1;
+  } finally {
+    // Quietly: the runner's summary must stay the last thing printed.
+    if (temporal) await stopServer(temporal);
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    say(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  },
+);

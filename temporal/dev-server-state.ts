@@ -1,0 +1,59 @@
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** What we remember about the dev server a state directory started (server.json). */
+export interface DevServerRecord {
+  pid: number;
+  port: number;
+  uiPort: number;
+  cliPath: string;
+  version: string;
+  dbPath: string;
+  startedAt: string;
+}
+
+export function devServerPaths(stateDir: string) {
+  const dir = join(stateDir, 'temporal');
+  return {
+    dir,
+    record: join(dir, 'server.json'),
+    lock: join(dir, 'server.lock'),
+    log: join(dir, 'server.log'),
+    /** The SQLite file never migrates between CLI versions, so each version gets its own. */
+    db: (version: string) => join(dir, version, 'dev.db'),
+  };
+}
+
+export async function readDevServerRecord(stateDir: string): Promise<DevServerRecord | undefined> {
+  let text: string;
+  try {
+    text = await readFile(devServerPaths(stateDir).record, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const record = JSON.parse(text) as Partial<DevServerRecord>;
+    if (typeof record.pid === 'number' && typeof record.port === 'number') {
+      return record as DevServerRecord;
+    }
+  } catch {
+    // A damaged record is treated like none: we start a fresh server.
+  }
+  return undefined;
+}
+
+export async function writeDevServerRecord(
+  stateDir: string,
+  record: DevServerRecord,
+): Promise<void> {
+  const path = devServerPaths(stateDir).record;
+  await mkdir(devServerPaths(stateDir).dir, { recursive: true });
+  // Write then rename, so a reader never sees half a file.
+  const draft = `${path}.${process.pid}.tmp`;
+  await writeFile(draft, `${JSON.stringify(record, null, 2)}\n`);
+  await rename(draft, path);
+}
+
+export async function removeDevServerRecord(stateDir: string): Promise<void> {
+  await rm(devServerPaths(stateDir).record, { force: true });
+}

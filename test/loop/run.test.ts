@@ -1,0 +1,66 @@
+// A 2-round run on the simulated lab, through the real CLI, a real Temporal server,
+// PGlite and the real openai client; then its records, checked from the outside.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { count } from 'drizzle-orm';
+import { openDatabase } from '../../db/client';
+import { replyRejections } from '../../db/schema';
+import { events, exportJsonl, runCli, tempDir, writeSmallConfig } from '../support/cli';
+import { testTemporal } from '../support/temporal';
+import { assertPairsFollowFromAttempts } from './records';
+
+test('a 2-round run on the lab completes with the expected records', { timeout: 600_000 }, async () => {
+  const dir = tempDir();
+  const config = writeSmallConfig(dir, `temporal:\n  taskQueue: loop-${process.pid}\n`);
+  const result = await runCli(['run', '--config', config, '--json'], { TEMPORAL_ADDRESS: testTemporal().address });
+  assert.equal(result.code, 0, `run failed:\n${result.stderr}\n${result.stdout.slice(-3000)}`);
+  const done = events(result.stdout).find((e) => e.event === 'done') as { status: string; rounds: unknown[] };
+  assert.equal(done.status, 'completed');
+  assert.equal(done.rounds.length, 2);
+
+  const problems = await exportJsonl(config, 'problems');
+  const seeds = problems.filter((p) => p.origin === 'seed');
+  assert.equal(seeds.length, 24);
+  assert.ok(seeds.every((p) => p.roundCreated === 0 && p.parentId === null));
+  const written = problems.filter((p) => p.origin === 'teacher');
+  assert.ok(written.length > 0, 'the Teacher wrote admitted problems');
+  const ids = new Set(problems.map((p) => p.id));
+  assert.ok(written.every((p) => ids.has(p.parentId) && [1, 2].includes(p.roundCreated as number)), 'lineage');
+  for (const p of problems.filter((p) => p.status === 'dropped')) assert.ok([1, 2].includes(p.droppedRound as number));
+
+  const attempts = await exportJsonl(config, 'attempts');
+  const round1 = attempts.filter((a) => a.round === 1);
+  assert.equal(round1.length, 24 * 4, 'k attempts for every seed in round 1');
+  assert.ok(attempts.every((a) => typeof a.correct === 'boolean'), 'every attempt judged');
+  assert.ok(attempts.some((a) => a.round === 2), 'round 2 sampled its new problems');
+
+  const pairs = await exportJsonl(config, 'pairs');
+  assert.ok(pairs.length > 0);
+  assertPairsFollowFromAttempts(problems, attempts, pairs);
+
+  const evaluations = await exportJsonl(config, 'evaluations');
+  assert.deepEqual(evaluations.map((e) => e.round), [0, 1, 2]);
+  assert.ok((evaluations[2]!.accuracy as number) > (evaluations[0]!.accuracy as number), 'the Solver improved');
+
+  // Round 1's admitted problems were measured by round 2's sampling: their weights are known.
+  const generatorData = await exportJsonl(config, 'generator-data');
+  const measured = generatorData.filter((g) => g.round === 1 && g.measuredSuccessRate !== null);
+  assert.ok(measured.length > 0);
+  for (const g of measured) {
+    const s = g.measuredSuccessRate as number;
+    assert.ok(Math.abs((g.weight as number) - Math.exp(-((s - 0.5) ** 2) / (2 * 0.2 ** 2))) < 1e-9);
+  }
+
+  // The lab's malformed JSON was recorded and retried, and no request was ever sent twice.
+  const database = await openDatabase({ dataDir: path.join(dir, 'state', 'pgdata') });
+  const [rejections] = await database.db.select({ n: count() }).from(replyRejections);
+  await database.close();
+  assert.ok((rejections?.n ?? 0) > 0, 'invalid Teacher replies were recorded');
+  const keys = readFileSync(path.join(dir, 'state', 'requests.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l).key);
+  assert.equal(new Set(keys).size, keys.length, 'no chat request was sent twice');
+});

@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { extractAnswer, extractBoxed } from '../../verifier/index';
+
+describe('extractBoxed', () => {
+  it('takes the last \\boxed{} with nested braces', () => {
+    assert.equal(
+      extractBoxed('first \\boxed{1}, then \\boxed{\\frac{a}{b^{2}}} done'),
+      '\\frac{a}{b^{2}}',
+    );
+  });
+  it('reads \\fbox{} and \\boxed without braces', () => {
+    assert.equal(extractBoxed('so \\fbox{42}.'), '42');
+    assert.equal(extractBoxed('so $\\boxed 7$.'), '7');
+  });
+  it('returns null without a box or with an unbalanced one', () => {
+    assert.equal(extractBoxed('no box here'), null);
+    assert.equal(extractBoxed('\\boxed{\\frac{1}{2}'), null);
+  });
+});
+
+describe('extractAnswer', () => {
+  it('prefers the last boxed answer over earlier text', () => {
+    assert.equal(extractAnswer('The answer is 3. Wait, no: $\\boxed{4}$'), '4');
+  });
+  it('joins boxed answers written side by side', () => {
+    assert.equal(extractAnswer('so $x = \\boxed{2}$ and $\\boxed{3}$'), '2, 3');
+  });
+  it('keeps only the last boxed answer when earlier ones are separated by prose', () => {
+    assert.equal(extractAnswer('we guess \\boxed{2}. Checking again gives \\boxed{3}'), '3');
+  });
+  it('reads "The answer is" and "Final Answer:" markers', () => {
+    assert.equal(extractAnswer('Adding up, the answer is 18.'), '18');
+    assert.equal(extractAnswer('Work...\nFinal Answer: $\\frac{3}{4}$'), '\\frac{3}{4}');
+    assert.equal(extractAnswer('**Final Answer:** **12.5**'), '12.5');
+    assert.equal(extractAnswer('Janet makes 9 * 2 = 18.\n#### 18'), '18');
+    assert.equal(extractAnswer('Final Answer: The final answer is 5. I hope it is correct.'), '5');
+    assert.equal(extractAnswer('**Final Answer**\n\n$$\\frac{1}{2}$$'), '\\frac{1}{2}');
+    assert.equal(extractAnswer('The answer is $7$ since $x>0$.'), '7');
+  });
+  it('falls back to the last math span in any delimiter', () => {
+    assert.equal(extractAnswer('So we get $$x^2+1$$'), 'x^2+1');
+    assert.equal(extractAnswer('Hence \\(\\sqrt{3}\\) is the length'), '\\sqrt{3}');
+    assert.equal(extractAnswer('Hence \\[ 2\\pi \\] is the area'), '2\\pi');
+    assert.equal(extractAnswer('It is $a$ or rather $b+1$'), 'b+1');
+  });
+  it('falls back to the last number', () => {
+    assert.equal(extractAnswer('She has 3 apples and buys 1,250 more'), '1,250');
+  });
+  it('gives null (no answer) instead of throwing when there is none', () => {
+    assert.equal(extractAnswer('I do not know.'), null);
+    assert.equal(extractAnswer(''), null);
+    assert.equal(extractAnswer('\\boxed{}'), null);
+  });
+});

@@ -1,0 +1,1 @@
+"""Reference trainers for the Socratic-Zero trainer contract (SPEC §5)."""

@@ -1,0 +1,62 @@
+"""DPO for the Solver (SPEC §3 step 7) with TRL's DPOTrainer, LoRA via PEFT by default.
+
+The reference policy is the base model M_t unless the manifest names
+`referenceModel`: with a fresh LoRA adapter on a plain base model TRL computes it
+by disabling the adapter; when the base is itself an adapter (the previous
+round's output) that adapter is trained further and a frozen copy of it, adapter
+"reference", is the reference policy.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from datasets import Dataset
+from transformers import set_seed
+from trl import DPOConfig, DPOTrainer
+
+from .data import read_jsonl
+from .manifest import Manifest
+from .models import is_adapter, load_merged, load_tokenizer, load_trainable
+from .protocol import ProtocolCallback
+from .training import make_args, run
+
+
+def train_dpo(m: Manifest) -> dict[str, Any]:
+    hp = m.hp
+    rows = read_jsonl(m.train, "dpo")
+    val_rows = read_jsonl(m.validation, "dpo") if m.validation else None
+    tokenizer = load_tokenizer(m.base_model, "baseModel")
+    set_seed(m.seed)
+    ref_adapter = hp["use_lora"] and is_adapter(m.base_model) and m.reference_model is None
+    model, lora = load_trainable(m.base_model, hp, "baseModel", reference_adapter=ref_adapter)
+    ref_model = load_merged(m.reference_model, hp, "referenceModel") if m.reference_model else None
+    args = make_args(
+        DPOConfig,
+        m,
+        beta=hp["beta"],
+        loss_type=hp["loss_type"],
+        max_length=hp["max_length"],
+        max_prompt_length=min(hp["max_prompt_length"], hp["max_length"]),
+        model_adapter_name="default" if ref_adapter else None,
+        ref_adapter_name="reference" if ref_adapter else None,
+        force_use_ref_model=ref_model is not None,
+    )
+    callback = ProtocolCallback()
+    trainer = DPOTrainer(
+        model=model,
+        ref_model=ref_model,
+        args=args,
+        train_dataset=Dataset.from_list(rows),
+        eval_dataset=Dataset.from_list(val_rows) if val_rows else None,
+        processing_class=tokenizer,
+        peft_config=lora,
+        callbacks=[callback],
+    )
+
+    def drop_reference_adapter(t) -> None:
+        # Save only the trained adapter, not the frozen reference copy.
+        if ref_adapter:
+            t.model.delete_adapter("reference")
+
+    return run(m, trainer, callback, before_save=drop_reference_adapter)

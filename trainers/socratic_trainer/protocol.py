@@ -1,0 +1,86 @@
+"""The progress protocol: JSON lines on stdout, and nothing else there.
+
+`claim_stdout()` keeps the real stdout for protocol lines only and points file
+descriptor 1 and `sys.stdout` at stderr, so whatever a library prints (tqdm.write,
+print, C extensions) lands in the log instead of corrupting the protocol.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sys
+from typing import Any, TextIO
+
+from transformers import TrainerCallback
+
+_stream: TextIO | None = None
+
+
+def claim_stdout() -> TextIO:
+    global _stream
+    if _stream is None:
+        sys.stdout.flush()
+        fd = os.dup(1)
+        os.dup2(2, 1)
+        sys.stdout = sys.stderr
+        _stream = os.fdopen(fd, "w", buffering=1, encoding="utf-8")
+    return _stream
+
+
+def stream() -> TextIO:
+    return _stream if _stream is not None else sys.stdout
+
+
+def numeric_metrics(logs: dict[str, Any]) -> dict[str, float]:
+    """The finite numbers of a log dict (the contract's metrics are a record of numbers)."""
+    out: dict[str, float] = {}
+    for key, value in logs.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            continue
+        if math.isfinite(value):
+            out[key] = float(value) if isinstance(value, float) else value
+    return out
+
+
+def emit(event: dict[str, Any]) -> None:
+    out = stream()
+    out.write(json.dumps(event, separators=(",", ":")) + "\n")
+    out.flush()
+
+
+def progress(step: int, total_steps: int | None, metrics: dict[str, float]) -> None:
+    event: dict[str, Any] = {"event": "progress", "step": int(step)}
+    if total_steps is not None and total_steps >= 0:
+        event["totalSteps"] = int(total_steps)
+    event["metrics"] = metrics
+    emit(event)
+
+
+def checkpoint(step: int, path: str) -> None:
+    emit({"event": "checkpoint", "step": int(step), "path": path})
+
+
+def done(model: str, steps: int, metrics: dict[str, float]) -> None:
+    emit({"event": "done", "model": model, "steps": int(steps), "metrics": metrics})
+
+
+class ProtocolCallback(TrainerCallback):
+    """Turns the Trainer's logs and saves into protocol lines (main process only)."""
+
+    def __init__(self) -> None:
+        self.last_metrics: dict[str, float] = {}
+
+    def on_log(self, args, state, control, logs=None, **kwargs):
+        if not state.is_world_process_zero or not logs:
+            return
+        metrics = numeric_metrics(logs)
+        self.last_metrics.update(metrics)
+        progress(state.global_step, state.max_steps, metrics)
+
+    def on_save(self, args, state, control, **kwargs):
+        if not state.is_world_process_zero:
+            return
+        path = os.path.join(args.output_dir, f"checkpoint-{state.global_step}")
+        checkpoint(state.global_step, os.path.abspath(path))

@@ -1,0 +1,39 @@
+import json
+import os
+import signal
+import subprocess
+
+from socratic_trainer.selftest import wsft_rows
+from socratic_trainer.training import latest_checkpoint
+
+from .conftest import check_event, run_trainer, trainer_cmd
+
+
+def test_sigkill_after_a_checkpoint_then_restart_resumes(make_manifest, tmp_path):
+    manifest = make_manifest("wsft", wsft_rows(24), max_steps=24, save_steps=4, per_device_train_batch_size=2)
+    proc = subprocess.Popen(trainer_cmd(manifest), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    seen = None
+    try:
+        for line in proc.stdout:
+            event = json.loads(line)
+            check_event(event)
+            if event["event"] == "checkpoint":
+                seen = event["step"]
+                break
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    assert seen is not None and seen >= 4
+    assert proc.returncode == -signal.SIGKILL
+    out = str(tmp_path / "out")
+    assert not os.path.exists(os.path.join(out, "result.json"))
+    checkpoint = latest_checkpoint(out)
+    step = int(os.path.basename(checkpoint).split("-")[1])
+    assert seen <= step < 24
+
+    run = run_trainer(manifest)
+    assert run.rc == 0, run.stderr
+    first = next(e for e in run.events if e["event"] == "progress")
+    assert first["step"] == step + 1
+    assert run.events[-1]["event"] == "done" and run.events[-1]["steps"] == 24
+    assert json.loads(open(os.path.join(out, "result.json")).read())["steps"] == 24

@@ -1,0 +1,134 @@
+// Finding the final answer in free-form model output.
+
+/** Longest model output we scan; beyond this only the tail matters. */
+const MAX_SCAN = 200_000;
+
+/** Content of the braced group opening at text[open] === '{', or null when unbalanced. */
+function braced(text: string, open: number): { body: string; end: number } | null {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '\\') {
+      i++; // skip escaped characters such as \{ and \}
+      continue;
+    }
+    if (ch === '{') depth++;
+    else if (ch === '}' && --depth === 0) return { body: text.slice(open + 1, i), end: i + 1 };
+  }
+  return null;
+}
+
+interface Boxed {
+  body: string;
+  start: number;
+  end: number;
+}
+
+/** Every \boxed{...} / \fbox{...} (also `\boxed 5`) in order of appearance. */
+function allBoxed(text: string): Boxed[] {
+  const out: Boxed[] = [];
+  const re = /\\(?:boxed|fbox)\s*/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const after = m.index + m[0].length;
+    if (text[after] === '{') {
+      const b = braced(text, after);
+      if (!b) continue;
+      out.push({ body: b.body.trim(), start: m.index, end: b.end });
+      re.lastIndex = b.end;
+    } else {
+      const tok = /^[^\s$]+/.exec(text.slice(after, after + 100));
+      if (tok && /\s$/.test(m[0]))
+        out.push({ body: tok[0], start: m.index, end: after + tok[0].length });
+    }
+  }
+  return out;
+}
+
+/** The content of the last \boxed{...} (nested braces allowed), or null. */
+export function extractBoxed(text: string): string | null {
+  const all = allBoxed(text.length > MAX_SCAN ? text.slice(-MAX_SCAN) : text);
+  return all.length > 0 ? all[all.length - 1]!.body : null;
+}
+
+/** Several boxed answers written side by side ("\boxed{2} and \boxed{3}") form one answer. */
+function lastBoxedGroup(text: string): string | null {
+  const all = allBoxed(text);
+  if (all.length === 0) return null;
+  const group = [all[all.length - 1]!];
+  for (let i = all.length - 2; i >= 0; i--) {
+    const gap = text.slice(all[i]!.end, group[0]!.start);
+    if (!/^[\s$,;]*(?:,|and|or|\\text\{\s*(?:and|or)\s*\}|\\quad|\\,)?[\s$,;]*$/.test(gap)) break;
+    if (gap.trim() === '') break; // "\boxed{1}\boxed{2}" is unusual; keep the last
+    group.unshift(all[i]!);
+  }
+  return group.map((b) => b.body).join(', ');
+}
+
+/** The last math span: $$...$$, $...$, \[...\] or \(...\). */
+function lastMath(text: string): string | null {
+  const re = /\$\$([\s\S]+?)\$\$|\\\[([\s\S]+?)\\\]|\\\(([\s\S]+?)\\\)|\$([^$]+?)\$/g;
+  let last: string | null = null;
+  for (let m = re.exec(text); m; m = re.exec(text)) last = m[1] ?? m[2] ?? m[3] ?? m[4] ?? null;
+  return last?.trim() || null;
+}
+
+/** The first math span: $$...$$, $...$, \[...\] or \(...\). */
+function firstMath(text: string): string | null {
+  const m = /\$\$([\s\S]+?)\$\$|\\\[([\s\S]+?)\\\]|\\\(([\s\S]+?)\\\)|\$([^$]+?)\$/.exec(text);
+  return m ? (m[1] ?? m[2] ?? m[3] ?? m[4] ?? '').trim() || null : null;
+}
+
+/** Text after the last answer marker, up to the end of its sentence (or the next line when empty). */
+function afterMarker(text: string): string | null {
+  const re = /final answer|the answer is|answer is|answer:|####/gi;
+  let end = -1;
+  for (let m = re.exec(text); m; m = re.exec(text)) end = m.index + m[0].length;
+  if (end < 0) return null;
+  const rest = text
+    .slice(end, end + 2000)
+    .replace(/\*\*|__/g, '') // Markdown bold around the answer
+    .replace(/^\s*(?:is\b)?\s*[:=]?[ \t]*/, '');
+  // A display block may span lines; otherwise the answer sits on the first non-empty line.
+  const block = /^\s*(?:\$\$|\\\[)([\s\S]+?)(?:\$\$|\\\])/.exec(rest);
+  if (block) return block[1]!.trim() || null;
+  const firstLine = /\S[^\n]*/.exec(rest)?.[0] ?? '';
+  const inMath = firstMath(firstLine);
+  if (inMath) return inMath;
+  // Cut at a sentence end: a period followed by a space or the end, not a decimal point.
+  const cut = firstLine.replace(/\.\s.*$/, '').replace(/\.$/, '');
+  return cut.trim() || null;
+}
+
+/** The last number in the text (GSM8K-style fallback). */
+function lastNumber(text: string): string | null {
+  const re = /-?\d[\d,]*(?:\.\d+)?|-?\.\d+/g;
+  let last: string | null = null;
+  for (let m = re.exec(text); m; m = re.exec(text)) last = m[0];
+  return last ? last.replace(/,$/, '') : null;
+}
+
+/** The final answer a model wrote, or null when it wrote none. */
+export function extractAnswer(text: string): string | null {
+  const t = text.length > MAX_SCAN ? text.slice(-MAX_SCAN) : text;
+  const boxed = lastBoxedGroup(t);
+  if (boxed !== null) return boxed.trim() === '' ? null : boxed;
+  const marked = afterMarker(t);
+  if (marked) return marked;
+  const math = lastMath(t);
+  if (math) return math;
+  return lastNumber(t);
+}
+
+/** Whether the text looks like a bare answer rather than a worked solution. */
+export function looksBare(text: string): boolean {
+  const t = text.trim();
+  if (t.length === 0 || t.includes('\n')) return false;
+  if (/\\boxed|\\fbox|answer|####/i.test(t)) return false;
+  // Prose has several words of three or more letters outside LaTeX commands.
+  const words =
+    t
+      .slice(0, 20_000)
+      .replace(/\\[a-zA-Z]+(\{[^}]*\})?/g, ' ')
+      .match(/[A-Za-z]{3,}/g) ?? [];
+  return words.length <= 3;
+}

@@ -1,0 +1,3 @@
+// Everything the worker's workflow bundle holds.
+export { roundWorkflow } from './round';
+export { runWorkflow } from './run';
