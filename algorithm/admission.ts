@@ -8,7 +8,9 @@ export type RejectionReason =
   | 'near-duplicate'
   | 'benchmark-overlap';
 
-export type Admission = { admitted: true } | { admitted: false; reason: RejectionReason; detail: string };
+export type Admission =
+  | { admitted: true }
+  | { admitted: false; reason: RejectionReason; detail: string };
 
 /** Lower-case words without LaTeX spacing and punctuation noise: what "the same problem" means. */
 export function normaliseProblemText(text: string): string {
@@ -47,7 +49,8 @@ export class TextIndex {
   add(text: string): void {
     this.exact.add(normaliseProblemText(text));
     this.shingles.push(wordNgrams(text, 3));
-    for (const gram of wordNgrams(text, this.n)) this.grams.set(gram, (this.grams.get(gram) ?? 0) + 1);
+    for (const gram of wordNgrams(text, this.n))
+      this.grams.set(gram, (this.grams.get(gram) ?? 0) + 1);
   }
 
   has(text: string): boolean {
@@ -83,16 +86,33 @@ export function admit(
   benchmarks: TextIndex,
   limits: AdmissionLimits,
 ): Admission {
-  if (candidate.answer.trim() === '') return { admitted: false, reason: 'empty-answer', detail: 'answer is empty' };
+  if (candidate.answer.trim() === '')
+    return { admitted: false, reason: 'empty-answer', detail: 'answer is empty' };
   if (!candidate.answerParses)
-    return { admitted: false, reason: 'unparseable-answer', detail: `answer "${candidate.answer}" does not parse` };
+    return {
+      admitted: false,
+      reason: 'unparseable-answer',
+      detail: `answer "${candidate.answer}" does not parse`,
+    };
   if (curriculum.has(candidate.text))
-    return { admitted: false, reason: 'duplicate', detail: 'same normalised text as a curriculum problem' };
+    return {
+      admitted: false,
+      reason: 'duplicate',
+      detail: 'same normalised text as a curriculum problem',
+    };
   const similarity = curriculum.nearest(candidate.text);
   if (similarity >= limits.nearDuplicateJaccard)
-    return { admitted: false, reason: 'near-duplicate', detail: `trigram Jaccard ${similarity.toFixed(2)}` };
+    return {
+      admitted: false,
+      reason: 'near-duplicate',
+      detail: `trigram Jaccard ${similarity.toFixed(2)}`,
+    };
   const overlap = benchmarks.overlap(candidate.text);
   if (overlap > limits.maxBenchmarkOverlap)
-    return { admitted: false, reason: 'benchmark-overlap', detail: `${(overlap * 100).toFixed(0)}% of n-grams in benchmarks` };
+    return {
+      admitted: false,
+      reason: 'benchmark-overlap',
+      detail: `${(overlap * 100).toFixed(0)}% of n-grams in benchmarks`,
+    };
   return { admitted: true };
 }

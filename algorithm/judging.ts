@@ -8,7 +8,11 @@ export interface Judgement {
   disagreement: boolean;
 }
 
-export function combineVerdicts(policy: JudgePolicy, rule: boolean | null, teacher: boolean | null): Judgement {
+export function combineVerdicts(
+  policy: JudgePolicy,
+  rule: boolean | null,
+  teacher: boolean | null,
+): Judgement {
   const disagreement = rule !== null && teacher !== null && rule !== teacher;
   switch (policy) {
     case 'rule-first':

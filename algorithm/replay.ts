@@ -24,6 +24,8 @@ export function roundSet(input: RoundSetInput): RoundSet {
   const fresh = [...input.fresh].sort();
   if (input.round === 1) return { fresh, replay: [] };
   const count = replayCount(fresh.length, input.replayRatio, input.older.length);
-  const replay = seededShuffle(input.older, `${input.seed}:replay:${input.round}`).slice(0, count).sort();
+  const replay = seededShuffle(input.older, `${input.seed}:replay:${input.round}`)
+    .slice(0, count)
+    .sort();
   return { fresh, replay };
 }

@@ -8,8 +8,8 @@ import { attempts, evaluations, pairs, problems, refinements } from '../db/schem
 import { findRun } from './runs';
 import { openDatabaseFor } from './session';
 
-const WHAT = ['problems', 'attempts', 'pairs', 'generator-data', 'evaluations'] as const;
-type What = (typeof WHAT)[number];
+export const EXPORTS = ['problems', 'attempts', 'pairs', 'generator-data', 'evaluations'] as const;
+type What = (typeof EXPORTS)[number];
 
 export async function exportCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -23,14 +23,15 @@ export async function exportCommand(argv: string[]): Promise<number> {
     },
   });
   const what = values.what as What;
-  if (!WHAT.includes(what)) throw new Error(`--what must be one of ${WHAT.join(', ')}`);
+  if (!EXPORTS.includes(what)) throw new Error(`--what must be one of ${EXPORTS.join(', ')}`);
   if (values.format !== 'jsonl') throw new Error('--format: only jsonl is supported');
   const { config } = await loadConfig(values.config, { stateDir: values['state-dir'] });
   const database = await openDatabaseFor(config);
   try {
     const run = await findRun(database.db, values.run);
     if (!run) throw new Error(`no run ${values.run} in ${database.location}`);
-    for (const row of await exportRows(database.db, run.id, what)) process.stdout.write(`${JSON.stringify(row)}\n`);
+    for (const row of await exportRows(database.db, run.id, what))
+      process.stdout.write(`${JSON.stringify(row)}\n`);
     return 0;
   } finally {
     await database.close();
@@ -84,7 +85,12 @@ export async function exportRows(db: Database, runId: string, what: What): Promi
         })
         .from(pairs)
         .where(eq(pairs.runId, runId))
-        .orderBy(asc(pairs.round), asc(pairs.problemId), asc(pairs.chosenAttemptId), asc(pairs.rejectedAttemptId));
+        .orderBy(
+          asc(pairs.round),
+          asc(pairs.problemId),
+          asc(pairs.chosenAttemptId),
+          asc(pairs.rejectedAttemptId),
+        );
     case 'generator-data': {
       const source = alias(problems, 'source');
       return db
@@ -101,7 +107,10 @@ export async function exportRows(db: Database, runId: string, what: What): Promi
           weight: refinements.utility,
         })
         .from(refinements)
-        .innerJoin(source, and(eq(source.runId, refinements.runId), eq(source.id, refinements.sourceProblemId)))
+        .innerJoin(
+          source,
+          and(eq(source.runId, refinements.runId), eq(source.id, refinements.sourceProblemId)),
+        )
         .innerJoin(attempts, eq(attempts.id, refinements.sourceAttemptId))
         .where(and(eq(refinements.runId, runId), eq(refinements.status, 'admitted')))
         .orderBy(asc(refinements.round), asc(refinements.id));

@@ -8,6 +8,7 @@ import { verifyCommand } from '../verifier/cli';
 import { exportCommand } from './export';
 import { runCommand } from './run';
 import { statusCommand } from './status';
+import { workerCommand } from './worker';
 
 const USAGE = `usage: socratic <command> [options]
 
@@ -16,6 +17,7 @@ const USAGE = `usage: socratic <command> [options]
   status  [--config FILE] [--state-dir DIR] [--json]
   export  [--config FILE] [--state-dir DIR] [--run ID|latest] --what problems|attempts|pairs|generator-data|evaluations [--format jsonl]
   init    [--out FILE] [--force]      write a commented example config (socratic.yaml)
+  worker  [--config FILE] [--state-dir DIR]   a worker on its own (cluster mode: TEMPORAL_ADDRESS, DATABASE_URL)
   verify  --gold G --pred P | --jsonl  compare final answers (MathRule)
   lab serve [--port N] [--seed N] [--state-dir DIR]   run the simulated lab on its own`;
 
@@ -31,6 +33,8 @@ export async function main(argv: string[]): Promise<number> {
         return await exportCommand(rest);
       case 'init':
         return await initConfigCommand(rest);
+      case 'worker':
+        return await workerCommand(rest);
       case 'verify':
         return await verifyCommand(rest);
       case 'lab':
@@ -47,7 +51,9 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   } catch (error) {
     // Input mistakes are the user's to fix: print them plainly, without a stack.
-    const known = [ConfigError, ProblemFileError, DirectoryLockedError].some((type) => error instanceof type);
+    const known = [ConfigError, ProblemFileError, DirectoryLockedError].some(
+      (type) => error instanceof type,
+    );
     const isArgs = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     console.error(known || isArgs ? `error: ${(error as Error).message}` : error);
     return 1;

@@ -20,12 +20,18 @@ const entries = (o: Record<string, number>) =>
     .join(', ') || '—';
 
 /** The per-round table: one column per round. */
-export function roundsTable(summaries: RoundSummary[], initialAccuracy: Record<string, number> = {}): string {
+export function roundsTable(
+  summaries: RoundSummary[],
+  initialAccuracy: Record<string, number> = {},
+): string {
   const benchmarks = [...new Set(summaries.flatMap((s) => Object.keys(s.evaluation)))];
   const rows: [string, (s: RoundSummary) => string][] = [
     ['curriculum (active)', (s) => String(s.curriculum)],
     ['problems this round', (s) => String(s.problems)],
-    ['zones M / L / T', (s) => `${s.zones.mastered ?? 0} / ${s.zones.learning ?? 0} / ${s.zones.too_difficult ?? 0}`],
+    [
+      'zones M / L / T',
+      (s) => `${s.zones.mastered ?? 0} / ${s.zones.learning ?? 0} / ${s.zones.too_difficult ?? 0}`,
+    ],
     ['Solver success rate', (s) => pct(s.successRate)],
     ['judge disagreements', (s) => String(s.disagreements)],
     ['dropped (self-verify)', (s) => String(s.dropped)],
@@ -42,5 +48,12 @@ export function roundsTable(summaries: RoundSummary[], initialAccuracy: Record<s
   const header = ['', ...summaries.map((s) => `round ${s.round}`)];
   const table = [header, ...rows.map(([label, cell]) => [label, ...summaries.map(cell)])];
   const widths = header.map((_, c) => Math.max(...table.map((r) => (r[c] ?? '').length)));
-  return table.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n');
+  return table
+    .map((r) =>
+      r
+        .map((cell, c) => cell.padEnd(widths[c]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }

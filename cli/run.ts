@@ -1,14 +1,14 @@
 // `socratic run`: start a run, or resume the unfinished one in the state directory,
 // with a worker in this process, and show its progress until it ends.
 import { parseArgs } from 'node:util';
-import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { type WorkflowHandle, WorkflowNotFoundError } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
 import { benchmarkFiles, seedFile } from '../activities/benchmarks';
 import { loadConfig } from '../config/load';
 import { type Config, LAB } from '../config/schema';
 import { loadProblemFile } from '../data/problem-file';
 import { runs } from '../db/schema';
-import { createWorker } from '../workers/worker';
+import { createWorker, quietRuntime } from '../workers/worker';
 import { roundWorkflowId, runWorkflowId } from '../workflows/ids';
 import { progressQuery } from '../workflows/progress';
 import { type RunInput, runWorkflow, statusQuery } from '../workflows/run';
@@ -43,6 +43,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   });
   await checkInputs(config); // before anything is written
 
+  quietRuntime();
   const session = await openSession(config);
   const temporal = await connect(config, (message) => out.info(message)).catch(async (error) => {
     await session.close();
@@ -52,7 +53,9 @@ export async function runCommand(argv: string[]): Promise<number> {
     const { db } = session.database;
     let run = await unfinishedRun(db);
     if (run) {
-      out.info(`resuming run ${run.id} (round ${Math.max(1, run.currentRound)} of ${run.rounds})`, { runId: run.id });
+      out.info(`resuming run ${run.id} (round ${Math.max(1, run.currentRound)} of ${run.rounds})`, {
+        runId: run.id,
+      });
       if (values.config || values.rounds || values.seed)
         out.info('  the run keeps the config it was started with; options given now are ignored');
     } else {
@@ -60,7 +63,10 @@ export async function runCommand(argv: string[]): Promise<number> {
       out.info(`starting run ${run.id}: ${run.rounds} rounds, seed ${run.seed}`, { runId: run.id });
     }
     out.info(`state: ${config.stateDir}; database: ${session.database.location}`);
-    if (temporal.uiUrl) out.info(`Temporal UI: ${temporal.uiUrl}/namespaces/${temporal.namespace}/workflows/${runWorkflowId(run.id)}`);
+    if (temporal.uiUrl)
+      out.info(
+        `Temporal UI: ${temporal.uiUrl}/namespaces/${temporal.namespace}/workflows/${runWorkflowId(run.id)}`,
+      );
     if (session.lab) out.info(`simulated lab: ${session.lab.url}`);
 
     const runConfig = runConfigOf(run);
@@ -82,7 +88,12 @@ export async function runCommand(argv: string[]): Promise<number> {
       await Promise.race([watch(handle, session, run, out), working]);
       const [finished] = await db.select().from(runs).where(eq(runs.id, run.id));
       const summaries = await completedSummaries(db, run.id);
-      out.done({ runId: run.id, status: finished?.status, rounds: summaries, initial: await initialAccuracy(db, run.id) });
+      out.done({
+        runId: run.id,
+        status: finished?.status,
+        rounds: summaries,
+        initial: await initialAccuracy(db, run.id),
+      });
       if (!values.json) out.info(`run ${run.id} ${finished?.status ?? 'stopped'}`);
       return finished?.status === 'completed' ? 0 : 1;
     } finally {
@@ -99,14 +110,16 @@ export async function runCommand(argv: string[]): Promise<number> {
 
 function positiveInt(flag: string, value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} expects a whole number, got "${value}"`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error(`${flag} expects a whole number, got "${value}"`);
   return n;
 }
 
 /** Seed and benchmark files are read whole before a run starts: a bad line stops it here. */
 async function checkInputs(config: Config): Promise<void> {
   if (config.loop.seeds !== LAB) await loadProblemFile(seedFile(config));
-  if (config.evaluation.benchmarks !== LAB) for (const b of benchmarkFiles(config)) await loadProblemFile(b.path);
+  if (config.evaluation.benchmarks !== LAB)
+    for (const b of benchmarkFiles(config)) await loadProblemFile(b.path);
 }
 
 type Client = Awaited<ReturnType<typeof connect>>['client'];
@@ -142,7 +155,12 @@ async function startOrAttach(client: Client, session: Session, run: RunRow, conf
 }
 
 /** Polls the run's progress and prints it until the run's workflow chain ends. */
-async function watch(handle: WorkflowHandle<typeof runWorkflow>, session: Session, run: RunRow, out: Reporter) {
+async function watch(
+  handle: WorkflowHandle<typeof runWorkflow>,
+  session: Session,
+  run: RunRow,
+  out: Reporter,
+) {
   const { db } = session.database;
   let shown = (await completedSummaries(db, run.id)).length;
   const result = handle.result().then(
@@ -159,7 +177,8 @@ async function watch(handle: WorkflowHandle<typeof runWorkflow>, session: Sessio
     } catch {
       // Between rounds, or no worker yet: nothing to show this tick.
     }
-    while (shown < summaries.length) out.round(summaries[shown++]!, summaries, await initialAccuracy(db, run.id));
+    while (shown < summaries.length)
+      out.round(summaries[shown++]!, summaries, await initialAccuracy(db, run.id));
     if (outcome === 'done') return;
     if (outcome instanceof Error) throw outcome;
   }

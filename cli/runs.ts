@@ -1,16 +1,21 @@
 // Finding the run a state directory holds, or creating one.
 import { and, asc, count, desc, eq } from 'drizzle-orm';
-import { contentId } from '../algorithm/random';
 import type { RoundSummary } from '../activities';
-import { type Config, Config as ConfigSchema } from '../config/schema';
+import { contentId } from '../algorithm/random';
 import { configHash } from '../config/load';
+import { type Config, Config as ConfigSchema } from '../config/schema';
 import type { Database } from '../db/client';
 import { evaluations, rounds, runs } from '../db/schema';
 
 export type RunRow = typeof runs.$inferSelect;
 
 export async function unfinishedRun(db: Database): Promise<RunRow | undefined> {
-  const [run] = await db.select().from(runs).where(eq(runs.status, 'running')).orderBy(desc(runs.createdAt)).limit(1);
+  const [run] = await db
+    .select()
+    .from(runs)
+    .where(eq(runs.status, 'running'))
+    .orderBy(desc(runs.createdAt))
+    .limit(1);
   return run;
 }
 
@@ -29,11 +34,21 @@ export async function findRun(db: Database, id: string): Promise<RunRow | undefi
  */
 export async function createRun(db: Database, config: Config): Promise<RunRow> {
   const portable = configHash({ ...config, stateDir: '' });
-  const [existing] = await db.select({ n: count() }).from(runs).where(eq(runs.configHash, portable));
+  const [existing] = await db
+    .select({ n: count() })
+    .from(runs)
+    .where(eq(runs.configHash, portable));
   const id = contentId('run', portable, (existing?.n ?? 0) + 1).slice(0, 12);
   const [run] = await db
     .insert(runs)
-    .values({ id, status: 'running', seed: config.seed, rounds: config.rounds, config, configHash: portable })
+    .values({
+      id,
+      status: 'running',
+      seed: config.seed,
+      rounds: config.rounds,
+      config,
+      configHash: portable,
+    })
     .returning();
   return run!;
 }
@@ -63,7 +78,10 @@ export async function completedSummaries(db: Database, runId: string): Promise<R
 }
 
 /** Accuracy of the initial Solver (recorded as round 0) per benchmark. */
-export async function initialAccuracy(db: Database, runId: string): Promise<Record<string, number>> {
+export async function initialAccuracy(
+  db: Database,
+  runId: string,
+): Promise<Record<string, number>> {
   const rows = await db
     .select()
     .from(evaluations)

@@ -69,6 +69,9 @@ export async function openSession(config: Config): Promise<Session> {
   };
 }
 
-export async function connect(config: Config, onProgress: (message: string) => void): Promise<TemporalTarget> {
+export async function connect(
+  config: Config,
+  onProgress: (message: string) => void,
+): Promise<TemporalTarget> {
   return connectTemporal(config.temporal, config.stateDir, { onProgress });
 }

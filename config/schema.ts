@@ -5,7 +5,12 @@ import { z } from 'zod';
 /** `lab` means the embedded simulated lab (SPEC §8), started in-process. */
 export const LAB = 'lab';
 
-const role = (defaults: { model: string; temperature: number; maxTokens: number; concurrency: number }) =>
+const role = (defaults: {
+  model: string;
+  temperature: number;
+  maxTokens: number;
+  concurrency: number;
+}) =>
   z
     .object({
       baseUrl: z.string().default(LAB).describe('OpenAI-compatible base URL, or "lab"'),
@@ -26,7 +31,9 @@ const trainer = z
   .object({
     /** argv of the trainer; `--manifest <path>` is appended. Empty = the lab's simulated trainer. */
     command: z.array(z.string().min(1)).default([]),
-    hyperparameters: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}),
+    hyperparameters: z
+      .record(z.string(), z.union([z.number(), z.string(), z.boolean()]))
+      .default({}),
     heartbeatTimeoutSeconds: z.number().positive().default(120),
     maxAttempts: z.number().int().positive().default(5),
     /** Where checkpoints go; default `<stateDir>/models`. */
@@ -38,7 +45,9 @@ const trainer = z
 const serving = z
   .discriminatedUnion('mode', [
     z.object({ mode: z.literal('static'), model: z.string().optional() }).strict(),
-    z.object({ mode: z.literal('vllm-lora'), timeoutSeconds: z.number().positive().default(300) }).strict(),
+    z
+      .object({ mode: z.literal('vllm-lora'), timeoutSeconds: z.number().positive().default(300) })
+      .strict(),
     z
       .object({
         mode: z.literal('command'),
@@ -60,7 +69,12 @@ export const Config = z
       .object({
         solver: role({ model: 'lab-solver', temperature: 0.8, maxTokens: 2048, concurrency: 8 }),
         teacher: role({ model: 'lab-teacher', temperature: 0.1, maxTokens: 4096, concurrency: 4 }),
-        generator: role({ model: 'lab-generator', temperature: 0.8, maxTokens: 2048, concurrency: 4 }),
+        generator: role({
+          model: 'lab-generator',
+          temperature: 0.8,
+          maxTokens: 2048,
+          concurrency: 4,
+        }),
       })
       .strict()
       .prefault({}),
@@ -72,12 +86,16 @@ export const Config = z
         replayRatio: z.number().min(0).max(1).default(0.25),
         /** Problems per sampling/judging activity: keeps one activity short and the history small. */
         batchSize: z.number().int().positive().default(16),
-        judgePolicy: z.enum(['rule-first', 'teacher-first', 'both', 'rule-only']).default('rule-first'),
+        judgePolicy: z
+          .enum(['rule-first', 'teacher-first', 'both', 'rule-only'])
+          .default('rule-first'),
         refinementsPerProblem: z.number().int().nonnegative().default(1),
         /** Rounds before this one only accumulate pairs (the official code trains from round 3). */
         trainFromRound: z.number().int().positive().default(1),
         validationFraction: z.number().min(0).max(0.5).default(0.1),
-        utility: z.object({ mu: z.number().default(0.5), sigma: z.number().positive().default(0.2) }).prefault({}),
+        utility: z
+          .object({ mu: z.number().default(0.5), sigma: z.number().positive().default(0.2) })
+          .prefault({}),
         admission: z
           .object({
             ngram: z.number().int().positive().default(8),
@@ -130,7 +148,12 @@ export const Config = z
         /** Batches of one stage that run at once (each bounded further by per-role concurrency). */
         parallelBatches: z.number().int().positive().default(4),
         tls: z
-          .object({ serverName: z.string().optional(), certPath: z.string(), keyPath: z.string(), caPath: z.string().optional() })
+          .object({
+            serverName: z.string().optional(),
+            certPath: z.string(),
+            keyPath: z.string(),
+            caPath: z.string().optional(),
+          })
           .strict()
           .optional(),
       })

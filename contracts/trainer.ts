@@ -25,7 +25,11 @@ export const ProgressEvent = z.discriminatedUnion('event', [
     totalSteps: z.number().int().nonnegative().optional(),
     metrics: z.record(z.string(), z.number()).default({}),
   }),
-  z.object({ event: z.literal('checkpoint'), step: z.number().int().nonnegative(), path: z.string() }),
+  z.object({
+    event: z.literal('checkpoint'),
+    step: z.number().int().nonnegative(),
+    path: z.string(),
+  }),
   z.object({
     event: z.literal('done'),
     model: z.string(),

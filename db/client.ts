@@ -17,7 +17,10 @@ export interface DatabaseHandle {
 
 export const MIGRATIONS_DIR = path.resolve(__dirname, '..', 'migrations');
 
-export async function openDatabase(options: { url?: string; dataDir: string }): Promise<DatabaseHandle> {
+export async function openDatabase(options: {
+  url?: string;
+  dataDir: string;
+}): Promise<DatabaseHandle> {
   return options.url ? openPostgres(options.url) : openPglite(options.dataDir);
 }
 
@@ -28,7 +31,11 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
   const pool = new Pool({ connectionString: url, max: 8 });
   const db = drizzle(pool, { schema });
   await migrate(db, { migrationsFolder: MIGRATIONS_DIR });
-  return { db: db as unknown as Database, location: url.replace(/:[^:@/]*@/, ':***@'), close: () => pool.end() };
+  return {
+    db: db as unknown as Database,
+    location: url.replace(/:[^:@/]*@/, ':***@'),
+    close: () => pool.end(),
+  };
 }
 
 async function openPglite(dataDir: string): Promise<DatabaseHandle> {

@@ -75,11 +75,16 @@ export const problems = pgTable(
     subject: text('subject'),
     difficulty: integer('difficulty'),
     sourceRef: text('source_ref'),
-    status: text('status', { enum: ['active', 'dropped'] }).notNull().default('active'),
+    status: text('status', { enum: ['active', 'dropped'] })
+      .notNull()
+      .default('active'),
     droppedRound: integer('dropped_round'),
     dropReason: text('drop_reason'),
   },
-  (t) => [primaryKey({ columns: [t.runId, t.id] }), index('problems_round_idx').on(t.runId, t.roundCreated)],
+  (t) => [
+    primaryKey({ columns: [t.runId, t.id] }),
+    index('problems_round_idx').on(t.runId, t.roundCreated),
+  ],
 );
 
 export const roundProblems = pgTable(

@@ -27,12 +27,17 @@ export const H = {
 } as const;
 
 export const SYSTEM = {
-  solve: 'You are a careful mathematician. Solve the problem step by step, then give the final answer in \\boxed{}.',
+  solve:
+    'You are a careful mathematician. Solve the problem step by step, then give the final answer in \\boxed{}.',
   judge: 'You are a mathematics teacher grading student answers against a reference answer.',
-  refineTargeted: 'You are a mathematics teacher writing a new practice problem aimed at a specific student error.',
-  refineHarder: 'You are a mathematics teacher writing a harder variant of a problem the student already masters.',
-  selfVerify: 'You are a mathematics teacher re-checking one of your own problems and its reference answer.',
-  generate: 'You are a problem generator writing a new practice problem aimed at a specific student error.',
+  refineTargeted:
+    'You are a mathematics teacher writing a new practice problem aimed at a specific student error.',
+  refineHarder:
+    'You are a mathematics teacher writing a harder variant of a problem the student already masters.',
+  selfVerify:
+    'You are a mathematics teacher re-checking one of your own problems and its reference answer.',
+  generate:
+    'You are a problem generator writing a new practice problem aimed at a specific student error.',
 } as const;
 
 const NEW_PROBLEM_JSON =

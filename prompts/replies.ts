@@ -36,7 +36,8 @@ export type ParsedReply<T> = { ok: true; value: T } | { ok: false; error: string
 /** Finds the JSON object in a model reply (bare, or fenced in ```json) and validates it. */
 export function parseReply<T>(schema: z.ZodType<T>, content: string): ParsedReply<T> {
   const fenced = /```(?:json)?\s*([\s\S]*?)```/.exec(content);
-  const candidate = fenced?.[1] ?? content.slice(content.indexOf('{'), content.lastIndexOf('}') + 1);
+  const candidate =
+    fenced?.[1] ?? content.slice(content.indexOf('{'), content.lastIndexOf('}') + 1);
   let json: unknown;
   try {
     json = JSON.parse(candidate);
@@ -46,7 +47,10 @@ export function parseReply<T>(schema: z.ZodType<T>, content: string): ParsedRepl
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    return { ok: false, error: `reply field ${issue.path.join('.') || '(root)'}: ${issue.message}` };
+    return {
+      ok: false,
+      error: `reply field ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+    };
   }
   return { ok: true, value: parsed.data };
 }

@@ -13,6 +13,7 @@ export function renderSections(sections: Sections): string {
 export function parseSections(text: string): Sections {
   const sections: Sections = {};
   const parts = text.split(/^### (.+)$/m);
-  for (let i = 1; i < parts.length; i += 2) sections[parts[i]!.trim()] = (parts[i + 1] ?? '').trim();
+  for (let i = 1; i < parts.length; i += 2)
+    sections[parts[i]!.trim()] = (parts[i + 1] ?? '').trim();
   return sections;
 }

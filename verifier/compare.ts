@@ -376,7 +376,7 @@ const isParen = (n: Node): n is Node & { k: 'seq' } => n.k === 'seq' && n.kind =
 function matrixCells(n: Node): Node[] | null {
   if (n.k === 'mat' && (n.rows.length === 1 || n.rows.every((r) => r.length === 1)))
     return n.rows.flat();
-  if (isParen(n) || (n.k === 'seq' && n.kind === 'list')) return n.a;
+  if (n.k === 'seq' && (n.kind === 'paren' || n.kind === 'list')) return n.a;
   return null;
 }
 

@@ -2,7 +2,7 @@
 
 import { type Node, show } from './ast';
 import { compare, type Tri } from './compare';
-import { extractAnswer, looksBare } from './extract';
+import { answerCandidates, extractAnswer, looksBare } from './extract';
 import { canonicalText, isText, normalise } from './normalise';
 import { parse } from './parse';
 
@@ -36,7 +36,11 @@ export function goldAnswer(gold: string): string | null {
 
 /** The answer a prediction holds: a bare answer as is, a worked solution's final answer. */
 export function predictionAnswer(pred: string): string | null {
-  return looksBare(pred) ? pred.trim() || null : extractAnswer(pred);
+  if (looksBare(pred)) return pred.trim() || null;
+  const candidates = answerCandidates(pred);
+  if (candidates.length < 2) return candidates[0] ?? null;
+  const readable = (c: string) => c.length <= MAX_ANSWER_CHARS && parseAnswer(c)?.kind === 'math';
+  return candidates.find(readable) ?? candidates[0]!;
 }
 
 /**

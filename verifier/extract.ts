@@ -66,16 +66,41 @@ function lastBoxedGroup(text: string): string | null {
 
 /** The last math span: $$...$$, $...$, \[...\] or \(...\). */
 function lastMath(text: string): string | null {
-  const re = /\$\$([\s\S]+?)\$\$|\\\[([\s\S]+?)\\\]|\\\(([\s\S]+?)\\\)|\$([^$]+?)\$/g;
   let last: string | null = null;
-  for (let m = re.exec(text); m; m = re.exec(text)) last = m[1] ?? m[2] ?? m[3] ?? m[4] ?? null;
-  return last?.trim() || null;
+  for (const span of mathSpans(text)) last = span;
+  return last;
 }
 
 /** The first math span: $$...$$, $...$, \[...\] or \(...\). */
 function firstMath(text: string): string | null {
-  const m = /\$\$([\s\S]+?)\$\$|\\\[([\s\S]+?)\\\]|\\\(([\s\S]+?)\\\)|\$([^$]+?)\$/.exec(text);
-  return m ? (m[1] ?? m[2] ?? m[3] ?? m[4] ?? '').trim() || null : null;
+  for (const span of mathSpans(text)) return span;
+  return null;
+}
+
+/**
+ * Math spans in order. A "$...$" pair holding prose is two dollar amounts ("pays $2 per egg and
+ * makes $18"), not mathematics, and is skipped.
+ */
+function* mathSpans(text: string): Generator<string> {
+  const re = /\$\$([\s\S]+?)\$\$|\\\[([\s\S]+?)\\\]|\\\(([\s\S]+?)\\\)|\$([^$]+?)\$/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const span = (m[1] ?? m[2] ?? m[3] ?? m[4] ?? '').trim();
+    if (m[4] !== undefined && (span.includes('\n') || proseWords(span) > 1)) {
+      re.lastIndex = m.index + 1; // its closing $ may open the real formula
+      continue;
+    }
+    if (span) yield span;
+  }
+}
+
+/** Words of three or more letters outside LaTeX commands and \text{} groups. */
+function proseWords(s: string): number {
+  return (
+    s
+      .slice(0, 20_000)
+      .replace(/\\[a-zA-Z]+(\{[^}]*\})?/g, ' ')
+      .match(/[A-Za-z]{3,}/g) ?? []
+  ).length;
 }
 
 /** Text after the last answer marker, up to the end of its sentence (or the next line when empty). */
@@ -109,14 +134,26 @@ function lastNumber(text: string): string | null {
 
 /** The final answer a model wrote, or null when it wrote none. */
 export function extractAnswer(text: string): string | null {
+  return answerCandidates(text)[0] ?? null;
+}
+
+/**
+ * Possible final answers, best first. An explicit answer (boxed, or after a marker) stands
+ * alone; an implicit one (the last formula) is followed by the last number, for when the
+ * formula turns out to be something else, such as "$400 + $" between two dollar amounts.
+ */
+export function answerCandidates(text: string): string[] {
   const t = text.length > MAX_SCAN ? text.slice(-MAX_SCAN) : text;
   const boxed = lastBoxedGroup(t);
-  if (boxed !== null) return boxed.trim() === '' ? null : boxed;
+  if (boxed !== null) return boxed.trim() === '' ? [] : [boxed];
   const marked = afterMarker(t);
-  if (marked) return marked;
+  if (marked) return [marked];
+  const out: string[] = [];
   const math = lastMath(t);
-  if (math) return math;
-  return lastNumber(t);
+  if (math) out.push(math);
+  const num = lastNumber(t);
+  if (num && num !== math) out.push(num);
+  return out;
 }
 
 /** Whether the text looks like a bare answer rather than a worked solution. */
@@ -124,11 +161,5 @@ export function looksBare(text: string): boolean {
   const t = text.trim();
   if (t.length === 0 || t.includes('\n')) return false;
   if (/\\boxed|\\fbox|answer|####/i.test(t)) return false;
-  // Prose has several words of three or more letters outside LaTeX commands.
-  const words =
-    t
-      .slice(0, 20_000)
-      .replace(/\\[a-zA-Z]+(\{[^}]*\})?/g, ' ')
-      .match(/[A-Za-z]{3,}/g) ?? [];
-  return words.length <= 3;
+  return proseWords(t) <= 3; // prose has several words outside LaTeX commands
 }

@@ -6,11 +6,16 @@ export const WORKFLOWS_PATH = require.resolve('../workflows');
 
 let runtimeInstalled = false;
 
-/** The SDK logs every state change at INFO; a user watching a run wants warnings only. */
-function quietRuntime(): void {
+/**
+ * The SDK logs every state change at INFO; a user watching a run wants warnings only.
+ * Must run before the first NativeConnection or Worker of the process.
+ */
+export function quietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  Runtime.install({ logger: new DefaultLogger((process.env.SOCRATIC_LOG_LEVEL as 'WARN') ?? 'WARN') });
+  Runtime.install({
+    logger: new DefaultLogger((process.env.SOCRATIC_LOG_LEVEL as 'WARN') ?? 'WARN'),
+  });
 }
 
 export async function createWorker(options: {
@@ -19,7 +24,6 @@ export async function createWorker(options: {
   taskQueue: string;
   deps: ActivityDeps;
 }): Promise<Worker> {
-  quietRuntime();
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,

@@ -1,3 +1,4 @@
 // Workflow ids are derived from the run id, so a restarted CLI finds the run it left.
 export const runWorkflowId = (runId: string) => `socratic-run-${runId}`;
-export const roundWorkflowId = (runId: string, round: number) => `socratic-run-${runId}-round-${round}`;
+export const roundWorkflowId = (runId: string, round: number) =>
+  `socratic-run-${runId}-round-${round}`;

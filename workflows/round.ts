@@ -31,11 +31,19 @@ export async function roundWorkflow({ runId, round, settings }: RoundInput): Pro
   const training = proxyActivities<Activities>({
     startToCloseTimeout: '7 days',
     heartbeatTimeout: `${settings.trainerHeartbeatTimeoutSeconds} seconds`,
-    retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes', maximumAttempts: settings.trainerMaxAttempts },
+    retry: {
+      initialInterval: '5 seconds',
+      maximumInterval: '5 minutes',
+      maximumAttempts: settings.trainerMaxAttempts,
+    },
   });
 
   /** Runs one recorded stage; `total` > 0 fans it out over that many batches. */
-  async function stage<T>(name: string, total: number, run: (batch: number) => Promise<T>): Promise<T[]> {
+  async function stage<T>(
+    name: string,
+    total: number,
+    run: (batch: number) => Promise<T>,
+  ): Promise<T[]> {
     const entry = progress.start(name, total);
     const startedAt = Date.now();
     const results: T[] = new Array(total);
@@ -52,7 +60,8 @@ export async function roundWorkflow({ runId, round, settings }: RoundInput): Pro
     await work.recordStage({ ...ref, stage: name, startedAt, detail: entry.detail });
     return results;
   }
-  const once = async <T>(name: string, run: () => Promise<T>): Promise<T> => (await stage(name, 1, run))[0]!;
+  const once = async <T>(name: string, run: () => Promise<T>): Promise<T> =>
+    (await stage(name, 1, run))[0]!;
 
   async function evaluate(evaluatedRound: number, model: string) {
     for (const { benchmark, batches } of await work.evaluationPlan({ runId })) {
@@ -61,7 +70,14 @@ export async function roundWorkflow({ runId, round, settings }: RoundInput): Pro
         work.evaluateBatch({ runId, round: evaluatedRound, benchmark, model, batch }),
       );
       const total = sum(parts);
-      await work.recordEvaluation({ runId, round: evaluatedRound, benchmark, model, problems: total.problems ?? 0, correct: total.correct ?? 0 });
+      await work.recordEvaluation({
+        runId,
+        round: evaluatedRound,
+        benchmark,
+        model,
+        problems: total.problems ?? 0,
+        correct: total.correct ?? 0,
+      });
     }
   }
 
@@ -102,6 +118,7 @@ function sum(results: unknown[]): Record<string, number> {
   const total: Record<string, number> = {};
   for (const r of results)
     if (r && typeof r === 'object')
-      for (const [k, v] of Object.entries(r)) if (typeof v === 'number') total[k] = (total[k] ?? 0) + v;
+      for (const [k, v] of Object.entries(r))
+        if (typeof v === 'number') total[k] = (total[k] ?? 0) + v;
   return total;
 }

@@ -1,6 +1,14 @@
 // A run: its rounds one after another, each a child workflow, continuing as new
 // between rounds so the history stays small however many rounds there are.
-import { condition, continueAsNew, defineQuery, defineSignal, executeChild, proxyActivities, setHandler } from '@temporalio/workflow';
+import {
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  executeChild,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { roundWorkflowId } from './ids';
 import { type RoundSettings, roundWorkflow } from './round';
@@ -28,9 +36,18 @@ const { finishRun } = proxyActivities<Activities>({ startToCloseTimeout: '1 minu
 
 export async function runWorkflow(input: RunInput): Promise<void> {
   let paused = false;
-  setHandler(pauseSignal, () => void (paused = true));
-  setHandler(resumeSignal, () => void (paused = false));
-  setHandler(statusQuery, () => ({ runId: input.runId, round: input.round, rounds: input.rounds, paused }));
+  setHandler(pauseSignal, () => {
+    paused = true;
+  });
+  setHandler(resumeSignal, () => {
+    paused = false;
+  });
+  setHandler(statusQuery, () => ({
+    runId: input.runId,
+    round: input.round,
+    rounds: input.rounds,
+    paused,
+  }));
 
   if (input.round <= input.rounds) {
     await condition(() => !paused); // a pause takes effect between rounds
@@ -38,7 +55,8 @@ export async function runWorkflow(input: RunInput): Promise<void> {
       workflowId: roundWorkflowId(input.runId, input.round),
       args: [{ runId: input.runId, round: input.round, settings: input.settings }],
     });
-    if (input.round < input.rounds) await continueAsNew<typeof runWorkflow>({ ...input, round: input.round + 1 });
+    if (input.round < input.rounds)
+      await continueAsNew<typeof runWorkflow>({ ...input, round: input.round + 1 });
   }
   await finishRun({ runId: input.runId });
 }

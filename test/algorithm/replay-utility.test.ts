@@ -5,10 +5,13 @@ import { replayCount, roundSet, seededShuffle, splitOf, utilityWeight } from '..
 const ids = (n: number, prefix = 'p') => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 
 test('round 1 is the seeds, with no replay', () => {
-  assert.deepEqual(roundSet({ round: 1, seed: 1, replayRatio: 0.25, fresh: ['b', 'a'], older: ['c'] }), {
-    fresh: ['a', 'b'],
-    replay: [],
-  });
+  assert.deepEqual(
+    roundSet({ round: 1, seed: 1, replayRatio: 0.25, fresh: ['b', 'a'], older: ['c'] }),
+    {
+      fresh: ['a', 'b'],
+      replay: [],
+    },
+  );
 });
 
 test('later rounds replay replayRatio × |new| older problems, seeded', () => {
@@ -16,15 +19,30 @@ test('later rounds replay replayRatio × |new| older problems, seeded', () => {
   const a = roundSet(input);
   assert.equal(a.replay.length, 10);
   assert.ok(a.replay.every((id) => input.older.includes(id)));
-  assert.deepEqual(roundSet({ ...input, older: [...input.older].reverse() }), a, 'independent of input order');
-  assert.notDeepEqual(roundSet({ ...input, seed: 43 }).replay, a.replay, 'another seed draws another sample');
-  assert.notDeepEqual(roundSet({ ...input, round: 4 }).replay, a.replay, 'another round draws another sample');
+  assert.deepEqual(
+    roundSet({ ...input, older: [...input.older].reverse() }),
+    a,
+    'independent of input order',
+  );
+  assert.notDeepEqual(
+    roundSet({ ...input, seed: 43 }).replay,
+    a.replay,
+    'another seed draws another sample',
+  );
+  assert.notDeepEqual(
+    roundSet({ ...input, round: 4 }).replay,
+    a.replay,
+    'another round draws another sample',
+  );
 });
 
 test('replay never asks for more than there is', () => {
   assert.equal(replayCount(40, 0.25, 3), 3);
   assert.equal(replayCount(2, 0.25, 100), 1);
-  assert.equal(roundSet({ round: 2, seed: 1, replayRatio: 0.5, fresh: ids(10), older: [] }).replay.length, 0);
+  assert.equal(
+    roundSet({ round: 2, seed: 1, replayRatio: 0.5, fresh: ids(10), older: [] }).replay.length,
+    0,
+  );
 });
 
 test('seeded shuffle is a permutation', () => {

@@ -11,9 +11,18 @@ test('zones follow the success rate', () => {
 });
 
 test('rule-first trusts a decided rule and asks the Teacher for unknowns', () => {
-  assert.deepEqual(combineVerdicts('rule-first', true, false), { correct: true, disagreement: true });
-  assert.deepEqual(combineVerdicts('rule-first', null, true), { correct: true, disagreement: false });
-  assert.deepEqual(combineVerdicts('rule-first', null, null), { correct: false, disagreement: false });
+  assert.deepEqual(combineVerdicts('rule-first', true, false), {
+    correct: true,
+    disagreement: true,
+  });
+  assert.deepEqual(combineVerdicts('rule-first', null, true), {
+    correct: true,
+    disagreement: false,
+  });
+  assert.deepEqual(combineVerdicts('rule-first', null, null), {
+    correct: false,
+    disagreement: false,
+  });
 });
 
 test('teacher-first, both and rule-only policies', () => {
@@ -22,7 +31,10 @@ test('teacher-first, both and rule-only policies', () => {
   assert.equal(combineVerdicts('both', true, false).correct, false);
   assert.equal(combineVerdicts('both', true, true).correct, true);
   assert.equal(combineVerdicts('both', null, true).correct, true);
-  assert.deepEqual(combineVerdicts('rule-only', null, true), { correct: false, disagreement: false });
+  assert.deepEqual(combineVerdicts('rule-only', null, true), {
+    correct: false,
+    disagreement: false,
+  });
 });
 
 test('the Teacher is consulted only where the policy needs it', () => {

@@ -11,7 +11,9 @@ import { tempDir } from '../support/cli';
 
 const WRITER = path.join(__dirname, '..', 'fixtures', 'pglite-writer.ts');
 
-test('every write PGlite acknowledged survives kill -9, and the directory reopens', { timeout: 180_000 }, async () => {
+test('every write PGlite acknowledged survives kill -9, and the directory reopens', {
+  timeout: 180_000,
+}, async () => {
   const dataDir = path.join(tempDir(), 'pgdata');
   const out = path.join(path.dirname(dataDir), 'acknowledged.txt');
   for (let kill = 0; kill < 3; kill++) {
@@ -23,7 +25,8 @@ test('every write PGlite acknowledged survives kill -9, and the directory reopen
       acknowledged += d;
     });
     // Once it is writing, let it go on a little, then kill it mid-write.
-    while (acknowledged.split('\n').length < 20) await new Promise((resolve) => setTimeout(resolve, 50));
+    while (acknowledged.split('\n').length < 20)
+      await new Promise((resolve) => setTimeout(resolve, 50));
     await new Promise((resolve) => setTimeout(resolve, 200 + kill * 400));
     child.kill('SIGKILL');
     await new Promise((resolve) => child.on('close', resolve));
@@ -48,7 +51,16 @@ test('a second process cannot open the same PGlite directory', async () => {
   const dataDir = path.join(tempDir(), 'pgdata');
   const handle = await openDatabase({ dataDir });
   try {
-    const child = spawn(process.execPath, ['--import', 'tsx', '-e', `require(${JSON.stringify(path.resolve(__dirname, '../../db/client.ts'))}).openDatabase({ dataDir: ${JSON.stringify(dataDir)} }).then(() => process.exit(0), (e) => { console.error(e.message); process.exit(3); })`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `require(${JSON.stringify(path.resolve(__dirname, '../../db/client.ts'))}).openDatabase({ dataDir: ${JSON.stringify(dataDir)} }).then(() => process.exit(0), (e) => { console.error(e.message); process.exit(3); })`,
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     let stderr = '';
     child.stderr.on('data', (d) => {
       stderr += d;

@@ -5,21 +5,34 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
-import { solvePrompt } from '../../prompts/index';
-import { verify } from '../../verifier/index';
 import type { Problem } from '../../lab/problems';
 import { labTrainerCommand } from '../../lab/trainer';
+import { solvePrompt } from '../../prompts/index';
+import { verify } from '../../verifier/index';
 
 export function tempDir(prefix = 'lab-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export function client(url: string, options: { maxRetries?: number; timeout?: number } = {}): OpenAI {
-  return new OpenAI({ baseURL: url, apiKey: 'lab', maxRetries: options.maxRetries ?? 0, timeout: options.timeout });
+export function client(
+  url: string,
+  options: { maxRetries?: number; timeout?: number } = {},
+): OpenAI {
+  return new OpenAI({
+    baseURL: url,
+    apiKey: 'lab',
+    maxRetries: options.maxRetries ?? 0,
+    timeout: options.timeout,
+  });
 }
 
 /** Mean@k accuracy of a model on problems, graded by the project's verifier. */
-export async function accuracy(openai: OpenAI, model: string, problems: Problem[], k = 4): Promise<number> {
+export async function accuracy(
+  openai: OpenAI,
+  model: string,
+  problems: Problem[],
+  k = 4,
+): Promise<number> {
   let correct = 0;
   await Promise.all(
     problems.map(async (problem) => {
@@ -51,10 +64,16 @@ export function runTrainer(
   dir: string,
   onLine?: (line: Record<string, unknown>, kill: () => void) => void,
 ): Promise<TrainerRun> {
-  const manifestPath = join(dir, `manifest-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
+  const manifestPath = join(
+    dir,
+    `manifest-${Date.now()}-${Math.random().toString(36).slice(2)}.json`,
+  );
   writeFileSync(manifestPath, typeof manifest === 'string' ? manifest : JSON.stringify(manifest));
   const [command, ...args] = labTrainerCommand();
-  const child = spawn(command!, [...args, '--manifest', manifestPath], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command!, [...args, '--manifest', manifestPath], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: unknown[] = [];
   let stdout = '';
   let stderr = '';

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { judgePrompt, refineTargetedPrompt, solvePrompt } from '../../prompts/index';
 import {
   brokenVariant,
   classifyMistake,
@@ -14,6 +13,7 @@ import {
 } from '../../lab/problems';
 import { formatAnswer, parseAnswer, sameAnswer } from '../../lab/rational';
 import { Rng, uniform } from '../../lab/rng';
+import { judgePrompt, refineTargetedPrompt, solvePrompt } from '../../prompts/index';
 import { verify } from '../../verifier/index';
 
 const DIFFICULTIES = [1, 2, 3, 4, 5];
@@ -31,7 +31,12 @@ describe('lab problems', () => {
           const parsed = parseProblem(problem.text);
           assert.ok(parsed, `cannot parse ${problem.text}`);
           assert.deepEqual(
-            { topic: parsed.topic, difficulty: parsed.difficulty, answer: parsed.answer, text: parsed.text },
+            {
+              topic: parsed.topic,
+              difficulty: parsed.difficulty,
+              answer: parsed.answer,
+              text: parsed.text,
+            },
             { topic, difficulty, answer: problem.answer, text: problem.text },
             problem.text,
           );
@@ -58,8 +63,14 @@ describe('lab problems', () => {
     for (const topic of TOPICS) {
       const problem = generateProblem(topic, 3, rng);
       const other = generateProblem(topic, 1, rng);
-      const judge = judgePrompt(problem.text, problem.answer, [`Restating: ${other.text} \\boxed{1}`]);
-      assert.equal(parseProblem(judge[1]!.content)?.text, problem.text, 'the ### Problem section wins');
+      const judge = judgePrompt(problem.text, problem.answer, [
+        `Restating: ${other.text} \\boxed{1}`,
+      ]);
+      assert.equal(
+        parseProblem(judge[1]!.content)?.text,
+        problem.text,
+        'the ### Problem section wins',
+      );
       const refine = refineTargetedPrompt({
         problem: problem.text,
         reference: problem.answer,
@@ -94,8 +105,15 @@ describe('lab problems', () => {
     for (const topic of TOPICS) {
       for (const difficulty of DIFFICULTIES) {
         const broken = brokenVariant(generateProblem(topic, difficulty, rng), rng);
-        assert.ok(!sameAnswer(broken.statedAnswer, broken.answer), `${broken.text}: ${broken.statedAnswer}`);
-        assert.equal(parseProblem(broken.text)?.answer, broken.answer, 'the statement still determines the truth');
+        assert.ok(
+          !sameAnswer(broken.statedAnswer, broken.answer),
+          `${broken.text}: ${broken.statedAnswer}`,
+        );
+        assert.equal(
+          parseProblem(broken.text)?.answer,
+          broken.answer,
+          'the statement still determines the truth',
+        );
       }
     }
   });

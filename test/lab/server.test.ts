@@ -2,13 +2,20 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { generatePrompt, judgePrompt, refineHarderPrompt, refineTargetedPrompt, selfVerifyPrompt, solvePrompt } from '../../prompts/index';
-import { JudgeReply, NewProblemReply, parseReply, SelfVerifyReply } from '../../prompts/replies';
 import { brokenVariant, generateProblem, parseProblem, TOPICS } from '../../lab/problems';
 import { sameAnswer } from '../../lab/rational';
 import { Rng } from '../../lab/rng';
 import { type Lab, startLab } from '../../lab/server';
 import { labSeedSet } from '../../lab/sets';
+import {
+  generatePrompt,
+  judgePrompt,
+  refineHarderPrompt,
+  refineTargetedPrompt,
+  selfVerifyPrompt,
+  solvePrompt,
+} from '../../prompts/index';
+import { JudgeReply, NewProblemReply, parseReply, SelfVerifyReply } from '../../prompts/replies';
 import { extractAnswer } from '../../verifier/index';
 import { client, tempDir } from './helpers';
 
@@ -26,12 +33,22 @@ describe('lab server', () => {
   it('serves the base models on a /v1 base URL', async () => {
     assert.match(lab.url, /^http:\/\/127\.0\.0\.1:\d+\/v1$/);
     const models = await client(lab.url).models.list();
-    assert.deepEqual(models.data.map((m) => m.id).sort(), ['lab-generator', 'lab-solver', 'lab-teacher']);
+    assert.deepEqual(models.data.map((m) => m.id).sort(), [
+      'lab-generator',
+      'lab-solver',
+      'lab-teacher',
+    ]);
   });
 
   it('is deterministic: the same request gives the same content', async () => {
     const openai = client(lab.url);
-    const request = { model: 'lab-solver', messages: solvePrompt(problem.text), n: 1, temperature: 0.8, seed: 5 };
+    const request = {
+      model: 'lab-solver',
+      messages: solvePrompt(problem.text),
+      n: 1,
+      temperature: 0.8,
+      seed: 5,
+    };
     const a = await openai.chat.completions.create(request);
     const b = await openai.chat.completions.create(request);
     assert.equal(a.choices[0]!.message.content, b.choices[0]!.message.content);
@@ -44,13 +61,25 @@ describe('lab server', () => {
   it('honours n: sample i of seed s is the same draw whatever n is', async () => {
     const openai = client(lab.url);
     const messages = solvePrompt(problem.text);
-    const eight = await openai.chat.completions.create({ model: 'lab-solver', messages, n: 8, temperature: 0.8, seed: 9 });
+    const eight = await openai.chat.completions.create({
+      model: 'lab-solver',
+      messages,
+      n: 8,
+      temperature: 0.8,
+      seed: 9,
+    });
     assert.equal(eight.choices.length, 8);
     assert.deepEqual(
       eight.choices.map((c) => c.index),
       [0, 1, 2, 3, 4, 5, 6, 7],
     );
-    const two = await openai.chat.completions.create({ model: 'lab-solver', messages, n: 2, temperature: 0.8, seed: 9 });
+    const two = await openai.chat.completions.create({
+      model: 'lab-solver',
+      messages,
+      n: 2,
+      temperature: 0.8,
+      seed: 9,
+    });
     assert.deepEqual(
       two.choices.map((c) => c.message.content),
       eight.choices.slice(0, 2).map((c) => c.message.content),
@@ -83,7 +112,8 @@ describe('lab server', () => {
   it('answers an unknown model with 404 in OpenAI error shape', async () => {
     await assert.rejects(
       client(lab.url).chat.completions.create({ model: 'gpt-nope', messages: solvePrompt('1+1') }),
-      (error: { status?: number; error?: { code?: string } }) => error.status === 404 && error.error?.code === 'model_not_found',
+      (error: { status?: number; error?: { code?: string } }) =>
+        error.status === 404 && error.error?.code === 'model_not_found',
     );
   });
 
@@ -133,7 +163,11 @@ describe('lab server', () => {
       });
       const harder = await openai.chat.completions.create({
         model: 'lab-teacher',
-        messages: refineHarderPrompt({ problem: source.text, reference: source.answer, successfulAttempt: 'ok' }),
+        messages: refineHarderPrompt({
+          problem: source.text,
+          reference: source.answer,
+          successfulAttempt: 'ok',
+        }),
       });
       for (const [reply, level] of [
         [targeted, [1, 2, 3]],
@@ -155,7 +189,11 @@ describe('lab server', () => {
     for (const seed of labSeedSet(7, 60)) {
       const reply = await openai.chat.completions.create({
         model: 'lab-teacher',
-        messages: refineHarderPrompt({ problem: seed.text, reference: seed.answer, successfulAttempt: 'ok' }),
+        messages: refineHarderPrompt({
+          problem: seed.text,
+          reference: seed.answer,
+          successfulAttempt: 'ok',
+        }),
       });
       const parsed = parseReply(NewProblemReply, reply.choices[0]!.message.content!);
       assert.ok(parsed.ok);
@@ -185,7 +223,11 @@ describe('lab server', () => {
       messages: selfVerifyPrompt(wrong.text, wrong.statedAnswer),
     });
     const verdict = parseReply(SelfVerifyReply, check.choices[0]!.message.content!);
-    assert.ok(verdict.ok && verdict.value.statementIssue === 'wrong' && sameAnswer(verdict.value.answer, sound.answer));
+    assert.ok(
+      verdict.ok &&
+        verdict.value.statementIssue === 'wrong' &&
+        sameAnswer(verdict.value.answer, sound.answer),
+    );
   });
 
   it('the Generator writes problems on the failed topic', async () => {
@@ -208,9 +250,15 @@ describe('lab server', () => {
       const request = { model: 'lab-solver', messages: solvePrompt(problem.text), seed: 1 };
       await openai.chat.completions.create(request);
       await openai.chat.completions.create(request);
-      await openai.chat.completions.create({ model: 'lab-teacher', messages: selfVerifyPrompt(problem.text, '1') });
+      await openai.chat.completions.create({
+        model: 'lab-teacher',
+        messages: selfVerifyPrompt(problem.text, '1'),
+      });
       await openai.models.list();
-      const lines = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const lines = readFileSync(path, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       assert.equal(lines.length, 3);
       assert.deepEqual(
         lines.map((l) => [l.role, l.model, l.status]),
@@ -244,8 +292,16 @@ describe('lab faults', () => {
       });
       const outcomes: boolean[] = [];
       for (let seed = 0; seed < 12; seed++) {
-        const reply = await openai.chat.completions.create({ model: 'lab-teacher', messages, seed });
-        const again = await openai.chat.completions.create({ model: 'lab-teacher', messages, seed });
+        const reply = await openai.chat.completions.create({
+          model: 'lab-teacher',
+          messages,
+          seed,
+        });
+        const again = await openai.chat.completions.create({
+          model: 'lab-teacher',
+          messages,
+          seed,
+        });
         assert.equal(reply.choices[0]!.message.content, again.choices[0]!.message.content);
         outcomes.push(parseReply(NewProblemReply, reply.choices[0]!.message.content!).ok);
       }
@@ -257,15 +313,29 @@ describe('lab faults', () => {
 
   it('injected 429/500 responses are retried to success by the OpenAI client', async () => {
     const path = join(tempDir(), 'requests.jsonl');
-    const lab = await startLab({ port: 0, seed: 7, requestLog: path, knobs: { httpErrorRate: 0.5 } });
+    const lab = await startLab({
+      port: 0,
+      seed: 7,
+      requestLog: path,
+      knobs: { httpErrorRate: 0.5 },
+    });
     try {
       const openai = client(lab.url, { maxRetries: 10 });
       for (const seed of labSeedSet(7, 10)) {
-        const reply = await openai.chat.completions.create({ model: 'lab-solver', messages: solvePrompt(seed.text) });
+        const reply = await openai.chat.completions.create({
+          model: 'lab-solver',
+          messages: solvePrompt(seed.text),
+        });
         assert.ok(reply.choices[0]!.message.content);
       }
-      const statuses = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l).status);
-      assert.ok(statuses.some((s) => s === 429 || s === 500), 'faults were injected');
+      const statuses = readFileSync(path, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).status);
+      assert.ok(
+        statuses.some((s) => s === 429 || s === 500),
+        'faults were injected',
+      );
       assert.equal(statuses.filter((s) => s === 200).length, 10);
     } finally {
       await lab.close();
@@ -275,7 +345,12 @@ describe('lab faults', () => {
   it('timeouts hang until the client gives up, and close() still returns', async () => {
     const lab = await startLab({ port: 0, seed: 7, knobs: { timeoutRate: 1 } });
     const openai = client(lab.url, { timeout: 200 });
-    await assert.rejects(openai.chat.completions.create({ model: 'lab-solver', messages: solvePrompt('Compute 1 + 2.') }));
+    await assert.rejects(
+      openai.chat.completions.create({
+        model: 'lab-solver',
+        messages: solvePrompt('Compute 1 + 2.'),
+      }),
+    );
     await lab.close();
   });
 
@@ -283,7 +358,10 @@ describe('lab faults', () => {
     const lab = await startLab({ port: 0, seed: 7, knobs: { latencyMs: 120 } });
     try {
       const started = Date.now();
-      await client(lab.url).chat.completions.create({ model: 'lab-solver', messages: solvePrompt('Compute 1 + 2.') });
+      await client(lab.url).chat.completions.create({
+        model: 'lab-solver',
+        messages: solvePrompt('Compute 1 + 2.'),
+      });
       assert.ok(Date.now() - started >= 100);
     } finally {
       await lab.close();

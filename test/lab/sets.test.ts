@@ -41,6 +41,10 @@ describe('lab sets', () => {
     const before = [statSync(paths.seeds).mtimeMs, statSync(paths.eval).mtimeMs];
     const again = writeLabSets(dir, { seed: 3, seedProblems: 20, evalProblems: 30 });
     assert.deepEqual(again, paths);
-    assert.deepEqual([statSync(paths.seeds).mtimeMs, statSync(paths.eval).mtimeMs], before, 'unchanged files');
+    assert.deepEqual(
+      [statSync(paths.seeds).mtimeMs, statSync(paths.eval).mtimeMs],
+      before,
+      'unchanged files',
+    );
   });
 });

@@ -3,13 +3,13 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ProgressEvent, TrainerResult } from '../../contracts/trainer';
-import { generatePrompt, solvePrompt } from '../../prompts/index';
-import { NewProblemReply, parseReply } from '../../prompts/replies';
-import { generateProblem, parseProblem, type Problem } from '../../lab/problems';
+import { generateProblem, type Problem, parseProblem } from '../../lab/problems';
 import { Rng } from '../../lab/rng';
 import { type Lab, startLab } from '../../lab/server';
 import { labEvalSet, labSeedSet } from '../../lab/sets';
 import { labTrainerCommand } from '../../lab/trainer';
+import { generatePrompt, solvePrompt } from '../../prompts/index';
+import { NewProblemReply, parseReply } from '../../prompts/replies';
 import { verify } from '../../verifier/index';
 import { accuracy, client, runTrainer, tempDir } from './helpers';
 
@@ -41,11 +41,14 @@ async function pairsFrom(lab: Lab, model: string, problems: Problem[], k = 8): P
       seed: 1,
     });
     const texts = reply.choices.map((c) => c.message.content!);
-    const right = await Promise.all(texts.map(async (t) => (await verify(problem.answer, t)).equal === true));
+    const right = await Promise.all(
+      texts.map(async (t) => (await verify(problem.answer, t)).equal === true),
+    );
     const losers = texts.filter((_, i) => !right[i]);
     const winners = texts.filter((_, i) => right[i]);
     for (const chosen of winners.length ? winners : [`\\boxed{${problem.answer}}`]) {
-      for (const rejected of losers) pairs.push(JSON.stringify({ prompt: problem.text, chosen, rejected }));
+      for (const rejected of losers)
+        pairs.push(JSON.stringify({ prompt: problem.text, chosen, rejected }));
     }
   }
   return pairs;
@@ -67,12 +70,17 @@ describe('simulated trainer', () => {
   it('emits protocol lines, checkpoints, and writes model.json and result.json', async () => {
     const dir = tempDir();
     const pairs = Array.from({ length: 37 }, (_, i) =>
-      JSON.stringify({ prompt: generateProblem('counting', 3, new Rng('pairs', i)).text, chosen: 'a', rejected: 'b' }),
+      JSON.stringify({
+        prompt: generateProblem('counting', 3, new Rng('pairs', i)).text,
+        chosen: 'a',
+        rejected: 'b',
+      }),
     );
     writeFileSync(join(dir, 'train.jsonl'), `${pairs.join('\n')}\n`);
     const run = await runTrainer(manifest(dir), dir);
     assert.equal(run.code, 0, run.stderr);
-    for (const line of run.lines) assert.ok(ProgressEvent.safeParse(line).success, JSON.stringify(line));
+    for (const line of run.lines)
+      assert.ok(ProgressEvent.safeParse(line).success, JSON.stringify(line));
     const events = run.lines.map((l) => ProgressEvent.parse(l));
     const progress = events.filter((e) => e.event === 'progress');
     assert.deepEqual(
@@ -87,7 +95,9 @@ describe('simulated trainer', () => {
     );
     const done = events.at(-1)!;
     assert.equal(done.event, 'done');
-    const result = TrainerResult.parse(JSON.parse(readFileSync(join(dir, 'out', 'result.json'), 'utf8')));
+    const result = TrainerResult.parse(
+      JSON.parse(readFileSync(join(dir, 'out', 'result.json'), 'utf8')),
+    );
     assert.equal(result.steps, 5);
     assert.equal(result.model, join(dir, 'out', 'model.json'));
     const model = JSON.parse(readFileSync(result.model, 'utf8'));
@@ -100,7 +110,11 @@ describe('simulated trainer', () => {
   it('resumes from the latest checkpoint after SIGKILL', async () => {
     const dir = tempDir();
     const pairs = Array.from({ length: 100 }, (_, i) =>
-      JSON.stringify({ prompt: generateProblem('geometry', 2, new Rng('resume', i)).text, chosen: 'a', rejected: 'b' }),
+      JSON.stringify({
+        prompt: generateProblem('geometry', 2, new Rng('resume', i)).text,
+        chosen: 'a',
+        rejected: 'b',
+      }),
     );
     writeFileSync(join(dir, 'train.jsonl'), `${pairs.join('\n')}\n`);
     const m = manifest(dir, { hyperparameters: { step_ms: 20, batch_size: 4, save_steps: 5 } });
@@ -112,10 +126,15 @@ describe('simulated trainer', () => {
     assert.ok(!existsSync(join(dir, 'out', 'result.json')));
     const resumed = await runTrainer(m, dir);
     assert.equal(resumed.code, 0, resumed.stderr);
-    const steps = resumed.lines.map((l) => ProgressEvent.parse(l)).filter((e) => e.event === 'progress');
+    const steps = resumed.lines
+      .map((l) => ProgressEvent.parse(l))
+      .filter((e) => e.event === 'progress');
     assert.equal(steps[0]!.step, 11, 'first step after restart = checkpoint step + 1');
     assert.equal(steps.at(-1)!.step, 25);
-    assert.equal(TrainerResult.parse(JSON.parse(readFileSync(join(dir, 'out', 'result.json'), 'utf8'))).steps, 25);
+    assert.equal(
+      TrainerResult.parse(JSON.parse(readFileSync(join(dir, 'out', 'result.json'), 'utf8'))).steps,
+      25,
+    );
   });
 
   it('exits 78 on a bad manifest, naming the field', async () => {
@@ -129,7 +148,10 @@ describe('simulated trainer', () => {
     assert.equal(wrongRole.code, 78);
     assert.match(wrongRole.stderr, /role/);
     writeFileSync(join(dir, 'train.jsonl'), '{"prompt":"p","chosen":"a","rejected":"b"}\n');
-    const badParam = await runTrainer(manifest(dir, { hyperparameters: { batch_size: 'eight' } }), dir);
+    const badParam = await runTrainer(
+      manifest(dir, { hyperparameters: { batch_size: 'eight' } }),
+      dir,
+    );
     assert.equal(badParam.code, 78);
     assert.match(badParam.stderr, /hyperparameters\.batch_size/);
   });
@@ -137,20 +159,29 @@ describe('simulated trainer', () => {
   it('exits 65 on bad data, naming file:line, and on zero pairs', async () => {
     const dir = tempDir();
     const train = join(dir, 'train.jsonl');
-    writeFileSync(train, '{"prompt":"p","chosen":"a","rejected":"b"}\n{"prompt":"p","chosen":"a"}\n');
+    writeFileSync(
+      train,
+      '{"prompt":"p","chosen":"a","rejected":"b"}\n{"prompt":"p","chosen":"a"}\n',
+    );
     const bad = await runTrainer(manifest(dir), dir);
     assert.equal(bad.code, 65);
     assert.ok(bad.stderr.includes(`${train}:2`), bad.stderr);
     writeFileSync(train, '');
     const empty = await runTrainer(manifest(dir), dir);
     assert.equal(empty.code, 65);
-    const absent = await runTrainer(manifest(dir, { dataset: { train: join(dir, 'nope.jsonl') } }), dir);
+    const absent = await runTrainer(
+      manifest(dir, { dataset: { train: join(dir, 'nope.jsonl') } }),
+      dir,
+    );
     assert.equal(absent.code, 65);
   });
 
   it('a trained Solver, loaded as an adapter, beats the base model on the evaluation set', async () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'train.jsonl'), `${(await pairsFrom(lab, 'lab-solver', labSeedSet(7))).join('\n')}\n`);
+    writeFileSync(
+      join(dir, 'train.jsonl'),
+      `${(await pairsFrom(lab, 'lab-solver', labSeedSet(7))).join('\n')}\n`,
+    );
     const run = await runTrainer(manifest(dir, { hyperparameters: { step_ms: 0 } }), dir);
     assert.equal(run.code, 0, run.stderr);
     const modelPath = join(dir, 'out', 'model.json');
@@ -164,7 +195,10 @@ describe('simulated trainer', () => {
     assert.equal((await load('solver-r1', modelPath)).status, 200, 'loading again is fine');
     const invalid = await load('solver-x', join(dir, 'missing'));
     assert.equal(invalid.status, 400);
-    assert.match(((await invalid.json()) as { message: string }).message, /Loading lora solver-x failed/);
+    assert.match(
+      ((await invalid.json()) as { message: string }).message,
+      /Loading lora solver-x failed/,
+    );
     const models = await client(lab.url).models.list();
     assert.ok(models.data.some((m) => m.id === 'solver-r1'));
 
@@ -181,7 +215,9 @@ describe('simulated trainer', () => {
       body: JSON.stringify({ lora_name: 'solver-r1' }),
     });
     assert.equal(unload.status, 200);
-    await assert.rejects(openai.chat.completions.create({ model: 'solver-r1', messages: solvePrompt('x') }));
+    await assert.rejects(
+      openai.chat.completions.create({ model: 'solver-r1', messages: solvePrompt('x') }),
+    );
   });
 
   it('WSFT trains a Generator whose difficulty calibration improves', async () => {

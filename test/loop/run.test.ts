@@ -4,19 +4,30 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { Client, Connection } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
 import { count } from 'drizzle-orm';
 import { openDatabase } from '../../db/client';
 import { replyRejections } from '../../db/schema';
+import { WORKFLOWS_PATH } from '../../workers/worker';
 import { events, exportJsonl, runCli, tempDir, writeSmallConfig } from '../support/cli';
 import { testTemporal } from '../support/temporal';
 import { assertPairsFollowFromAttempts } from './records';
 
-test('a 2-round run on the lab completes with the expected records', { timeout: 600_000 }, async () => {
+test('a 2-round run on the lab completes with the expected records', {
+  timeout: 600_000,
+}, async () => {
   const dir = tempDir();
-  const config = writeSmallConfig(dir, `temporal:\n  taskQueue: loop-${process.pid}\n`);
-  const result = await runCli(['run', '--config', config, '--json'], { TEMPORAL_ADDRESS: testTemporal().address });
+  const taskQueue = `loop-${process.pid}`;
+  const config = writeSmallConfig(dir, `temporal:\n  taskQueue: ${taskQueue}\n`);
+  const result = await runCli(['run', '--config', config, '--json'], {
+    TEMPORAL_ADDRESS: testTemporal().address,
+  });
   assert.equal(result.code, 0, `run failed:\n${result.stderr}\n${result.stdout.slice(-3000)}`);
-  const done = events(result.stdout).find((e) => e.event === 'done') as { status: string; rounds: unknown[] };
+  const done = events(result.stdout).find((e) => e.event === 'done') as {
+    status: string;
+    rounds: unknown[];
+  };
   assert.equal(done.status, 'completed');
   assert.equal(done.rounds.length, 2);
 
@@ -27,22 +38,38 @@ test('a 2-round run on the lab completes with the expected records', { timeout: 
   const written = problems.filter((p) => p.origin === 'teacher');
   assert.ok(written.length > 0, 'the Teacher wrote admitted problems');
   const ids = new Set(problems.map((p) => p.id));
-  assert.ok(written.every((p) => ids.has(p.parentId) && [1, 2].includes(p.roundCreated as number)), 'lineage');
-  for (const p of problems.filter((p) => p.status === 'dropped')) assert.ok([1, 2].includes(p.droppedRound as number));
+  assert.ok(
+    written.every((p) => ids.has(p.parentId) && [1, 2].includes(p.roundCreated as number)),
+    'lineage',
+  );
+  for (const p of problems.filter((p) => p.status === 'dropped'))
+    assert.ok([1, 2].includes(p.droppedRound as number));
 
   const attempts = await exportJsonl(config, 'attempts');
   const round1 = attempts.filter((a) => a.round === 1);
   assert.equal(round1.length, 24 * 4, 'k attempts for every seed in round 1');
-  assert.ok(attempts.every((a) => typeof a.correct === 'boolean'), 'every attempt judged');
-  assert.ok(attempts.some((a) => a.round === 2), 'round 2 sampled its new problems');
+  assert.ok(
+    attempts.every((a) => typeof a.correct === 'boolean'),
+    'every attempt judged',
+  );
+  assert.ok(
+    attempts.some((a) => a.round === 2),
+    'round 2 sampled its new problems',
+  );
 
   const pairs = await exportJsonl(config, 'pairs');
   assert.ok(pairs.length > 0);
   assertPairsFollowFromAttempts(problems, attempts, pairs);
 
   const evaluations = await exportJsonl(config, 'evaluations');
-  assert.deepEqual(evaluations.map((e) => e.round), [0, 1, 2]);
-  assert.ok((evaluations[2]!.accuracy as number) > (evaluations[0]!.accuracy as number), 'the Solver improved');
+  assert.deepEqual(
+    evaluations.map((e) => e.round),
+    [0, 1, 2],
+  );
+  assert.ok(
+    (evaluations[2]!.accuracy as number) > (evaluations[0]!.accuracy as number),
+    'the Solver improved',
+  );
 
   // Round 1's admitted problems were measured by round 2's sampling: their weights are known.
   const generatorData = await exportJsonl(config, 'generator-data');
@@ -63,4 +90,26 @@ test('a 2-round run on the lab completes with the expected records', { timeout: 
     .filter(Boolean)
     .map((l) => JSON.parse(l).key);
   assert.equal(new Set(keys).size, keys.length, 'no chat request was sent twice');
+
+  // Determinism: every recorded history (run executions and rounds) replays on today's code.
+  const connection = await Connection.connect({ address: testTemporal().address });
+  try {
+    const client = new Client({ connection });
+    const histories = client.workflow.list({ query: `TaskQueue = "${taskQueue}"` }).intoHistories();
+    let replayed = 0;
+    for await (const result of Worker.runReplayHistories(
+      { workflowsPath: WORKFLOWS_PATH },
+      histories,
+    )) {
+      assert.equal(
+        result.error,
+        undefined,
+        `${result.workflowId} does not replay: ${result.error}`,
+      );
+      replayed++;
+    }
+    assert.ok(replayed >= 4, `replayed ${replayed} histories (2 run executions, 2 rounds)`);
+  } finally {
+    await connection.close();
+  }
 });

@@ -3,6 +3,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { EXPORTS, exportRows } from '../../cli/export';
+import { findRun } from '../../cli/runs';
+import { openDatabase } from '../../db/client';
 
 export const REPO = path.resolve(__dirname, '..', '..');
 const BIN = path.join(REPO, 'bin', 'socratic.js');
@@ -14,7 +17,10 @@ export interface CliResult {
   stderr: string;
 }
 
-export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess & { output: Promise<CliResult> } {
+export function spawnCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): ChildProcess & { output: Promise<CliResult> } {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: REPO,
     env: { ...process.env, ...env },
@@ -73,11 +79,28 @@ export function events(stdout: string): Record<string, unknown>[] {
     .map((l) => JSON.parse(l));
 }
 
-export async function exportJsonl(configFile: string, what: string): Promise<Record<string, unknown>[]> {
+export async function exportJsonl(
+  configFile: string,
+  what: string,
+): Promise<Record<string, unknown>[]> {
   const result = await runCli(['export', '--config', configFile, '--what', what]);
   if (result.code !== 0) throw new Error(`export ${what} failed: ${result.stderr}`);
   return result.stdout
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l));
+}
+
+/** Every export of the latest run, read in-process (faster than one CLI call per kind). */
+export async function exportAll(stateDir: string): Promise<Record<string, object[]>> {
+  const database = await openDatabase({ dataDir: path.join(stateDir, 'pgdata') });
+  try {
+    const run = await findRun(database.db, 'latest');
+    if (!run) throw new Error(`no run in ${stateDir}`);
+    const all: Record<string, object[]> = {};
+    for (const what of EXPORTS) all[what] = await exportRows(database.db, run.id, what);
+    return all;
+  } finally {
+    await database.close();
+  }
 }

@@ -81,7 +81,7 @@ test('a successful build lands in the cache', async () => {
   );
   const cacheDir = emptyCache();
   assert.equal(
-    await findTemporalCli({ env: { PATH: fakeGo }, cacheDir }),
+    await findTemporalCli({ env: { PATH: `${fakeGo}:/usr/bin:/bin` }, cacheDir }),
     join(cacheDir, 'temporal'),
   );
 });

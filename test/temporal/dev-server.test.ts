@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { type DevServer, ensureDevServer, stopDevServer } from '../../temporal/dev-server';
 import { describeRetentionSeconds } from '../../temporal/namespace-retention';
-import { isProcessAlive, waitForProcessExit } from '../../temporal/process-alive';
+import { isProcessAlive, sleep, waitForProcessExit } from '../../temporal/process-alive';
 import { testTemporal } from '../support/temporal';
 
 const THIRTY_DAYS_SECONDS = 30 * 24 * 60 * 60;
@@ -109,6 +109,29 @@ test('the server outlives a kill -9 of the process that started it, and is reuse
   assert.equal(found.reused, true);
   assert.equal(found.pid, started.pid);
   assert.equal(found.address, started.address);
+});
+
+test('a server whose starter died before it was ready is waited for and reused', async () => {
+  const stateDir = newStateDir();
+  const recordPath = join(stateDir, 'temporal', 'server.json');
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(__dirname, 'fixtures', 'start-dev-server.ts'), stateDir],
+    { stdio: 'ignore' },
+  );
+  // The record is written right after the spawn, before the server answers.
+  const deadline = Date.now() + 30_000;
+  while (!existsSync(recordPath)) {
+    assert.ok(Date.now() < deadline, 'the starter never recorded a server');
+    await sleep(20);
+  }
+  child.kill('SIGKILL'); // leaves its lock file behind, too
+  assert.ok(await waitForProcessExit(child.pid!, 10_000));
+  const recorded = JSON.parse(readFileSync(recordPath, 'utf8'));
+
+  const found = await ensureDevServer(stateDir);
+  assert.equal(found.reused, true);
+  assert.equal(found.pid, recorded.pid);
 });
 
 test('after its server is killed, a new one starts on the same database and old workflows remain', async () => {

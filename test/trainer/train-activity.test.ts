@@ -152,7 +152,7 @@ describe('trainActivity on a Temporal worker', () => {
 
   it('a silent trainer trips the heartbeat timeout; the retry succeeds', async () => {
     const activity = await activityInput('hang', { hangRuns: 1, steps: 2 });
-    const result = await runWorkflow({ activity, heartbeatTimeoutMs: 1500, maximumAttempts: 3 });
+    const result = await runWorkflow({ activity, heartbeatTimeoutMs: 2000, maximumAttempts: 3 });
     assert.equal(result.steps, 2);
     const runs = await trainerRuns(activity.manifest.outputDir);
     assert.deepEqual(

@@ -176,6 +176,7 @@ describe('three outcomes', () => {
     equal('\\frac{3}{4}', 'We compute... so the probability is $\\boxed{\\dfrac{3}{4}}$.');
     different('\\frac{3}{4}', 'We compute... so the probability is $\\boxed{\\dfrac{1}{4}}$.');
     equal('18', 'She sells 9 eggs at $2 each.\nThe answer is 18.');
+    equal('460', 'He pays $400 + $60 = $460 in total');
   });
   it('unknown when something cannot be decided', () => {
     check('10^{10^{10}}', '10^{10^{10}}+1', null);

@@ -44,6 +44,10 @@ describe('extractAnswer', () => {
     assert.equal(extractAnswer('Hence \\[ 2\\pi \\] is the area'), '2\\pi');
     assert.equal(extractAnswer('It is $a$ or rather $b+1$'), 'b+1');
   });
+  it('does not take dollar amounts for math delimiters', () => {
+    assert.equal(extractAnswer('She pays $2 per egg and makes $18 a day.'), '18');
+    assert.equal(extractAnswer('It costs $5 and so we need $x+1$ here'), 'x+1');
+  });
   it('falls back to the last number', () => {
     assert.equal(extractAnswer('She has 3 apples and buys 1,250 more'), '1,250');
   });

@@ -34,9 +34,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "command",
         nargs="?",
-        choices=["selftest", "check"],
-        help="selftest: a short DPO and WSFT on a tiny local model; "
-        "check: validate the manifest, datasets and model paths without training",
+        choices=["train", "check", "selftest"],
+        help="train (the default): train as the manifest says; check: validate the manifest, datasets and "
+        "model paths without training; selftest: a short DPO and WSFT on a tiny local model",
     )
     p.add_argument("--workdir", help="selftest: keep the files here instead of a temporary directory")
     return p
@@ -44,7 +44,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def check(manifest_path: str):
     """Validates the manifest, the datasets and that the model paths are local model directories."""
-    from .data import read_jsonl
+    from .data import read_datasets
     from .errors import ConfigError
     from .manifest import load_manifest
 
@@ -52,9 +52,7 @@ def check(manifest_path: str):
     for field, path in (("baseModel", m.base_model), ("referenceModel", m.reference_model)):
         if path is not None and not any(os.path.isfile(os.path.join(path, f)) for f in ("config.json", "adapter_config.json")):
             raise ConfigError(f"{manifest_path}: field {field}: {path!r} is not a local model or adapter directory")
-    read_jsonl(m.train, m.kind)
-    if m.validation:
-        read_jsonl(m.validation, m.kind)
+    read_datasets(m)
     return m
 
 
@@ -108,3 +106,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def entry() -> None:
     sys.exit(main())
+
+
+if __name__ == "__main__":
+    entry()

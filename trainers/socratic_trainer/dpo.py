@@ -15,7 +15,8 @@ from datasets import Dataset
 from transformers import set_seed
 from trl import DPOConfig, DPOTrainer
 
-from .data import read_jsonl
+from .data import is_conversational, read_datasets
+from .errors import ConfigError
 from .manifest import Manifest
 from .models import is_adapter, load_merged, load_tokenizer, load_trainable
 from .protocol import ProtocolCallback
@@ -24,9 +25,10 @@ from .training import make_args, run
 
 def train_dpo(m: Manifest) -> dict[str, Any]:
     hp = m.hp
-    rows = read_jsonl(m.train, "dpo")
-    val_rows = read_jsonl(m.validation, "dpo") if m.validation else None
+    rows, val_rows = read_datasets(m)
     tokenizer = load_tokenizer(m.base_model, "baseModel")
+    if is_conversational(rows) and not tokenizer.chat_template:
+        raise ConfigError(f"{m.path}: field baseModel: the dataset is conversational but the tokenizer has no chat template")
     set_seed(m.seed)
     ref_adapter = hp["use_lora"] and is_adapter(m.base_model) and m.reference_model is None
     model, lora = load_trainable(m.base_model, hp, "baseModel", reference_adapter=ref_adapter)

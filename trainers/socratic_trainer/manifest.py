@@ -2,7 +2,8 @@
 
 Validation mirrors the zod schema: the same fields, types and bounds; unknown
 top-level keys are ignored as zod does. Unknown hyperparameters are rejected so a
-typo cannot silently fall back to a default. Every error names the manifest file
+typo cannot silently fall back to a default (except IGNORED: keys the orchestrator
+itself reads from the same table). Every error names the manifest file
 and the field, and exits 78 (bad config).
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -77,6 +79,11 @@ PARAMS: dict[str, Param] = {
     "gradient_checkpointing": Param(bool, False),
     "attn_implementation": Param(str, "sdpa", lambda v: v in ("eager", "sdpa", "flash_attention_2"), "eager, sdpa or flash_attention_2"),
 }
+
+
+# The orchestrator copies its trainer hyperparameters into the manifest whole, and
+# reads `base_model` from them itself (activities/train.ts): not ours to reject.
+IGNORED = ("base_model",)
 
 
 @dataclass
@@ -160,6 +167,8 @@ def _coerce(path: str, name: str, spec: Param, raw: Any) -> Any:
 def hyperparameters(path: str, kind: str, raw: dict[str, Any]) -> dict[str, Any]:
     hp: dict[str, Any] = {}
     for name, value in raw.items():
+        if name in IGNORED:
+            continue
         spec = PARAMS.get(name)
         if spec is None or kind not in spec.kinds:
             known = ", ".join(n for n, s in PARAMS.items() if kind in s.kinds)
@@ -197,14 +206,18 @@ def parse_manifest(path: str, data: Any) -> Manifest:
     for name, value in raw_hp.items():
         if not isinstance(value, (int, float, str, bool)):
             raise _err(path, f"hyperparameters.{name}", f"must be a number, string or boolean, got {json.dumps(value)}")
+    base_model = _str(path, data, "baseModel", "baseModel")
+    reference_model = _str(path, data, "referenceModel", "referenceModel", optional=True)
+    if reference_model is not None and os.path.realpath(reference_model) == os.path.realpath(base_model):
+        reference_model = None  # the default anyway, and the cheap way (no second copy of the model)
     return Manifest(
         path=path,
         kind=kind,
         run_id=_str(path, data, "runId", "runId"),
         round=rnd,
         role=role,
-        base_model=_str(path, data, "baseModel", "baseModel"),
-        reference_model=_str(path, data, "referenceModel", "referenceModel", optional=True),
+        base_model=base_model,
+        reference_model=reference_model,
         train=_str(path, ds, "train", "dataset.train"),
         validation=_str(path, ds, "validation", "dataset.validation", optional=True),
         output_dir=_str(path, data, "outputDir", "outputDir"),

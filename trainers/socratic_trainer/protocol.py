@@ -72,6 +72,12 @@ class ProtocolCallback(TrainerCallback):
     def __init__(self) -> None:
         self.last_metrics: dict[str, float] = {}
 
+    def on_train_begin(self, args, state, control, **kwargs):
+        # Models are loaded and the data prepared: say so before the first step (a heartbeat);
+        # after a resume, the step is the checkpoint's.
+        if state.is_world_process_zero:
+            progress(state.global_step, state.max_steps, {})
+
     def on_log(self, args, state, control, logs=None, **kwargs):
         if not state.is_world_process_zero or not logs:
             return

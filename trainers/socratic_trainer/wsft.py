@@ -19,11 +19,30 @@ from typing import Any
 import torch
 from transformers import Trainer, TrainingArguments, set_seed
 
-from .data import read_jsonl
+from .data import is_conversational, read_datasets
+from .errors import ConfigError
 from .manifest import Manifest
 from .models import load_tokenizer, load_trainable
 from .protocol import ProtocolCallback
 from .training import make_args, run
+
+
+def render(tokenizer, prompt: list[dict], completion: list[dict]) -> tuple[str, str]:
+    """Conversational rows as text: the chat template over prompt (+ generation prompt), and the
+    rest of the template over prompt + completion (as TRL does for prompt-completion data)."""
+    head = tokenizer.apply_chat_template(prompt, tokenize=False, add_generation_prompt=True)
+    full = tokenizer.apply_chat_template(prompt + completion, tokenize=False)
+    if not full.startswith(head):
+        head = tokenizer.apply_chat_template(prompt, tokenize=False)
+    return head, full[len(head) :]
+
+
+def render_rows(tokenizer, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for r in rows:
+        prompt, completion = render(tokenizer, r["prompt"], r["completion"])
+        out.append({"prompt": prompt, "completion": completion, "weight": r["weight"]})
+    return out
 
 
 def encode(tokenizer, prompt: str, completion: str, weight: float, max_length: int) -> dict[str, Any]:
@@ -96,9 +115,13 @@ class WeightedSFTTrainer(Trainer):
 
 def train_wsft(m: Manifest) -> dict[str, Any]:
     hp = m.hp
-    rows = read_jsonl(m.train, "wsft")
-    val_rows = read_jsonl(m.validation, "wsft") if m.validation else None
+    rows, val_rows = read_datasets(m)
     tokenizer = load_tokenizer(m.base_model, "baseModel")
+    if is_conversational(rows):
+        if not tokenizer.chat_template:
+            raise ConfigError(f"{m.path}: field baseModel: the dataset is conversational but the tokenizer has no chat template")
+        rows = render_rows(tokenizer, rows)
+        val_rows = render_rows(tokenizer, val_rows) if val_rows else None
     set_seed(m.seed)
     model, lora = load_trainable(m.base_model, hp, "baseModel")
     if lora is not None:

@@ -53,6 +53,11 @@ def check_event(e: dict) -> None:
         assert isinstance(e["model"], str) and e["model"], e
 
 
+def first_step(events: list[dict]) -> dict:
+    """The first progress event of a training step (the one before it, at train begin, has no metrics)."""
+    return next(e for e in events if e["event"] == "progress" and "loss" in e["metrics"])
+
+
 def trainer_cmd(manifest: str) -> list[str]:
     return [sys.executable, "-m", "socratic_trainer", "--manifest", manifest]
 

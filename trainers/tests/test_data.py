@@ -70,3 +70,25 @@ def test_a_run_that_trained_zero_steps_fails(tmp_path):
     with pytest.raises(DataError, match="zero"):
         train_run(m, NoSteps(), ProtocolCallback())
     assert not (tmp_path / "result.json").exists()
+
+
+def test_conversational_rows_are_accepted_and_formats_do_not_mix(tmp_path):
+    msgs = '[{"role":"user","content":"hi"}]'
+    ok = f'{{"prompt":{msgs},"chosen":[{{"role":"assistant","content":"a"}}],"rejected":[{{"role":"assistant","content":"b"}}]}}\n'
+    assert read_jsonl(write(tmp_path, ok), "dpo")[0]["prompt"] == [{"role": "user", "content": "hi"}]
+    with pytest.raises(DataError, match="d.jsonl:2: field 'prompt' mixes"):
+        read_jsonl(write(tmp_path, ok + '{"prompt":"p","chosen":"a","rejected":"b"}\n'), "dpo")
+    with pytest.raises(DataError, match="d.jsonl:1: field 'chosen' mixes"):
+        read_jsonl(write(tmp_path, f'{{"prompt":{msgs},"chosen":"a","rejected":"b"}}\n'), "dpo")
+
+
+def test_an_empty_validation_file_means_no_validation(tmp_path):
+    from socratic_trainer.data import read_datasets
+
+    train = write(tmp_path, '{"prompt":"p","completion":"c","weight":1}\n')
+    empty = tmp_path / "val.jsonl"
+    empty.write_text("")
+    m = parse_manifest("m.json", {"kind": "wsft", "runId": "r", "round": 0, "role": "generator", "baseModel": "b",
+                                  "dataset": {"train": train, "validation": str(empty)}, "outputDir": "o", "seed": 0})
+    rows, val = read_datasets(m)
+    assert len(rows) == 1 and val is None and m.validation is None

@@ -3,7 +3,7 @@ import os
 
 from socratic_trainer.selftest import dpo_rows, write_jsonl, write_manifest, TINY_HP
 
-from .conftest import run_trainer
+from .conftest import first_step, run_trainer
 
 
 def dpo_hp(**kw):
@@ -16,7 +16,7 @@ def test_dpo_reward_accuracy_rises_above_chance(make_manifest, tmp_path):
     val = write_jsonl(str(tmp_path / "val.jsonl"), rows)
     run = run_trainer(make_manifest("dpo", rows, manifest={"validation": val}))
     assert run.rc == 0, run.stderr
-    first = next(e for e in run.events if e["event"] == "progress")
+    first = first_step(run.events)
     assert first["step"] == 1 and first["metrics"]["rewards/margins"] == 0.0  # policy == reference at the start
     result = json.loads((tmp_path / "out" / "result.json").read_text())
     assert result["steps"] == 8 and run.events[-1] == {"event": "done", **result}
@@ -36,7 +36,7 @@ def test_next_round_trains_the_previous_adapter_against_itself(base_model, tmp_p
     m2 = write_manifest(str(tmp_path / "r2.json"), "dpo", adapter, rows, str(tmp_path / "r2"), dpo_hp(max_steps=2))
     r2 = run_trainer(m2)
     assert r2.rc == 0, r2.stderr
-    first = next(e for e in r2.events if e["event"] == "progress")
+    first = first_step(r2.events)
     assert abs(first["metrics"]["rewards/chosen"]) < 1e-6 and abs(first["metrics"]["rewards/rejected"]) < 1e-6
     model2 = r2.events[-1]["model"]
     assert not os.path.exists(os.path.join(model2, "reference"))  # the frozen copy is not saved
@@ -47,5 +47,5 @@ def test_next_round_trains_the_previous_adapter_against_itself(base_model, tmp_p
     m3 = write_manifest(str(tmp_path / "r3.json"), "dpo", adapter, rows, str(tmp_path / "r3"), dpo_hp(max_steps=2), referenceModel=base_model)
     r3 = run_trainer(m3)
     assert r3.rc == 0, r3.stderr
-    first = next(e for e in r3.events if e["event"] == "progress")
+    first = first_step(r3.events)
     assert first["metrics"]["rewards/margins"] > 0

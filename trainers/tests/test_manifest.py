@@ -32,6 +32,12 @@ def test_hyperparameters_are_coerced():
     assert m.hp["lora_r"] == 16 and m.hp["learning_rate"] == 1e-6 and m.hp["use_lora"] is False and m.hp["bf16"] == "true"
 
 
+def test_orchestrator_keys_are_ignored_and_reference_equal_to_base_is_the_default():
+    m = parse_manifest("m.json", dict(VALID, referenceModel="/models/qwen3-8b/", hyperparameters={"base_model": "/models/qwen3-8b"}))
+    assert "base_model" not in m.hp and m.reference_model is None
+    assert parse_manifest("m.json", dict(VALID, referenceModel="/models/other")).reference_model == "/models/other"
+
+
 @pytest.mark.parametrize(
     "patch, field",
     [

@@ -6,7 +6,7 @@ import subprocess
 from socratic_trainer.selftest import wsft_rows
 from socratic_trainer.training import latest_checkpoint
 
-from .conftest import check_event, run_trainer, trainer_cmd
+from .conftest import check_event, first_step, run_trainer, trainer_cmd
 
 
 def test_sigkill_after_a_checkpoint_then_restart_resumes(make_manifest, tmp_path):
@@ -33,7 +33,8 @@ def test_sigkill_after_a_checkpoint_then_restart_resumes(make_manifest, tmp_path
 
     run = run_trainer(manifest)
     assert run.rc == 0, run.stderr
-    first = next(e for e in run.events if e["event"] == "progress")
-    assert first["step"] == step + 1
+    begin = next(e for e in run.events if e["event"] == "progress")
+    assert begin["step"] == step and begin["metrics"] == {}  # printed once the checkpoint is loaded
+    assert first_step(run.events)["step"] == step + 1
     assert run.events[-1]["event"] == "done" and run.events[-1]["steps"] == 24
     assert json.loads(open(os.path.join(out, "result.json")).read())["steps"] == 24

@@ -68,7 +68,7 @@ def test_wsft_run_writes_result_and_protocol(make_manifest, tmp_path):
     run = run_trainer(make_manifest("wsft", wsft_rows(12), manifest={"validation": val}, max_steps=6, save_steps=3))
     assert run.rc == 0, run.stderr
     progress = [e for e in run.events if e["event"] == "progress"]
-    assert [e["step"] for e in progress][:6] == [1, 2, 3, 4, 5, 6] and progress[0]["totalSteps"] == 6
+    assert [e["step"] for e in progress][:7] == [0, 1, 2, 3, 4, 5, 6] and progress[0]["totalSteps"] == 6
     assert [e["step"] for e in run.events if e["event"] == "checkpoint"] == [3, 6]
     done = run.events[-1]
     assert done["event"] == "done" and done["steps"] == 6

@@ -1,0 +1,39 @@
+// `socratic worker`: a worker process of its own, for a cluster (a Temporal server and
+// PostgreSQL shared by several processes). `socratic run` hosts one in-process already.
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/load';
+import { createWorker, quietRuntime } from '../workers/worker';
+import { connect, openSession } from './session';
+
+export async function workerCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { config: { type: 'string' }, 'state-dir': { type: 'string' } },
+  });
+  const { config } = await loadConfig(values.config, { stateDir: values['state-dir'] });
+  quietRuntime();
+  const session = await openSession(config);
+  try {
+    const temporal = await connect(config, (message) => console.log(message));
+    try {
+      const worker = await createWorker({
+        connection: await temporal.nativeConnection(),
+        namespace: temporal.namespace,
+        taskQueue: config.temporal.taskQueue,
+        deps: session.deps,
+      });
+      const stop = () => worker.shutdown();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      console.log(
+        `worker on ${temporal.address}, namespace ${temporal.namespace}, task queue ${config.temporal.taskQueue}`,
+      );
+      await worker.run();
+      return 0;
+    } finally {
+      await temporal.close();
+    }
+  } finally {
+    await session.close();
+  }
+}
