@@ -7,6 +7,7 @@ import { labServeCommand } from '../lab/cli';
 import { verifyCommand } from '../verifier/cli';
 import { exportCommand } from './export';
 import { runCommand } from './run';
+import { serverCommand } from './server';
 import { statusCommand } from './status';
 import { workerCommand } from './worker';
 
@@ -19,6 +20,7 @@ const USAGE = `usage: socratic <command> [options]
   init    [--out FILE] [--force]      write a commented example config (socratic.yaml)
   worker  [--config FILE] [--state-dir DIR]   a worker on its own (cluster mode: TEMPORAL_ADDRESS, DATABASE_URL)
   verify  --gold G --pred P | --jsonl  compare final answers (MathRule)
+  server stop [--state-dir DIR]       stop the embedded Temporal dev server (it outlives runs, for its UI)
   lab serve [--port N] [--seed N] [--state-dir DIR]   run the simulated lab on its own`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -33,6 +35,8 @@ export async function main(argv: string[]): Promise<number> {
         return await exportCommand(rest);
       case 'init':
         return await initConfigCommand(rest);
+      case 'server':
+        return await serverCommand(rest);
       case 'worker':
         return await workerCommand(rest);
       case 'verify':

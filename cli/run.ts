@@ -95,6 +95,10 @@ export async function runCommand(argv: string[]): Promise<number> {
         initial: await initialAccuracy(db, run.id),
       });
       if (!values.json) out.info(`run ${run.id} ${finished?.status ?? 'stopped'}`);
+      if (!values.json && temporal.embedded)
+        out.info(
+          `the Temporal dev server keeps running for its UI; \`socratic server stop\` stops it`,
+        );
       return finished?.status === 'completed' ? 0 : 1;
     } finally {
       process.off('SIGINT', stop);

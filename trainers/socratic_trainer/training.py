@@ -11,7 +11,7 @@ from typing import Any
 from .errors import ConfigError, DataError
 from .manifest import Manifest
 from .models import use_bf16
-from .protocol import ProtocolCallback, done, numeric_metrics
+from .protocol import ProtocolCallback, done, numeric_metrics, progress
 
 log = logging.getLogger("socratic_trainer")
 
@@ -80,19 +80,47 @@ def write_json_atomic(path: str, data: Any) -> None:
     os.replace(tmp, path)
 
 
+def final_checkpoint(m: Manifest, checkpoint: str | None):
+    """The TrainerState of checkpoint when it already holds the last step, else None."""
+    if checkpoint is None:
+        return None
+    from transformers import TrainerState
+
+    state = TrainerState.load_from_json(os.path.join(checkpoint, "trainer_state.json"))
+    wanted = m.hp["max_steps"] if m.hp["max_steps"] > 0 else state.max_steps
+    return state if 0 < wanted <= state.global_step else None
+
+
+def history_metrics(log_history: list[dict[str, Any]]) -> dict[str, float]:
+    """The last value of every number logged during the whole run (resumed runs included)."""
+    metrics: dict[str, float] = {}
+    for entry in log_history:
+        metrics.update(numeric_metrics({k: v for k, v in entry.items() if k != "step"}))
+    return metrics
+
+
 def run(m: Manifest, trainer, callback: ProtocolCallback, before_save=None) -> dict[str, Any]:
     """Train (resuming from the newest checkpoint), save the model, write result.json, print `done`."""
     os.makedirs(m.output_dir, exist_ok=True)
     checkpoint = latest_checkpoint(m.output_dir)
-    if checkpoint:
-        log.info("resuming from %s", checkpoint)
-    trainer.train(resume_from_checkpoint=checkpoint)
+    finished = final_checkpoint(m, checkpoint)
+    if finished is not None:
+        # Restarted after the last checkpoint: training again would run past max_steps.
+        log.info("%s holds the last step (%d): saving it without training", checkpoint, finished.global_step)
+        trainer._load_from_checkpoint(checkpoint)
+        trainer.state = finished
+        if trainer.is_world_process_zero():
+            progress(finished.global_step, finished.max_steps, {})
+    else:
+        if checkpoint:
+            log.info("resuming from %s", checkpoint)
+        trainer.train(resume_from_checkpoint=checkpoint)
     steps = trainer.state.global_step
     if steps <= 0:
         raise DataError(f"{m.train}: training ran zero optimisation steps")
-    metrics = dict(callback.last_metrics)
+    metrics = history_metrics(trainer.state.log_history)
     if m.validation is not None:
-        metrics.update(numeric_metrics(trainer.evaluate()))
+        metrics.update(numeric_metrics(trainer.evaluate()))  # also logged: a progress line
     if before_save is not None:
         before_save(trainer)
     model_dir = os.path.abspath(os.path.join(m.output_dir, "model"))
