@@ -68,14 +68,22 @@ function findIn(text: string): Problem | null {
   return problem;
 }
 
+const parsed = new Map<string, Problem | null>();
+
 /**
  * Recovers a lab problem from any text that contains one: the bare statement, a
  * prompt with a `### Problem` section (preferred, since answers quoted in other
  * sections may restate other problems), or a DPO prompt string.
  */
 export function parseProblem(text: string): Problem | null {
+  const cached = parsed.get(text);
+  if (cached !== undefined) return cached;
   const section = parseSections(text)[H.problem];
-  return (section !== undefined ? findIn(section) : null) ?? findIn(text);
+  const problem = (section !== undefined ? findIn(section) : null) ?? findIn(text);
+  // n samples of one request, and the judge after them, parse the same text: remember a few thousand.
+  if (parsed.size >= 5000) parsed.clear();
+  parsed.set(text, problem);
+  return problem;
 }
 
 /** Same topic, one step harder (capped), fresh parameters. */

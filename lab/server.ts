@@ -118,8 +118,10 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
         'stream',
       );
 
+    // Only counted while faults are injected: the map would otherwise grow with every request.
+    const faulty = knobs.httpErrorRate > 0 || knobs.timeoutRate > 0;
     const attempt = attempts.get(key) ?? 0;
-    attempts.set(key, attempt + 1);
+    if (faulty) attempts.set(key, attempt + 1);
     if (knobs.latencyMs > 0) await sleep(knobs.latencyMs);
     if (uniform(labSeed, 'timeout', key, attempt) < knobs.timeoutRate) {
       // Hang: answer nothing; the client's timeout (or close()) ends the connection.
@@ -167,6 +169,8 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     });
     const promptTokens = messages.reduce((sum, m) => sum + approxTokens(m.content) + 4, 0);
     const completionTokens = choices.reduce((sum, c) => sum + approxTokens(c.message.content), 0);
+    // Logged before answering, so a client that has its answer also finds the line.
+    log({ ...entry, task, status: 200, ms: Date.now() - started, at: new Date().toISOString() });
     sendJson(res, 200, {
       id: `chatcmpl-${key.slice(0, 24)}`,
       object: 'chat.completion',
@@ -180,7 +184,6 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
         total_tokens: promptTokens + completionTokens,
       },
     });
-    log({ ...entry, task, status: 200, ms: Date.now() - started, at: new Date().toISOString() });
   }
 
   function listModels(res: ServerResponse): void {

@@ -10,6 +10,7 @@ const path = require('node:path');
 
 require('tsx/cjs'); // lets us require the TypeScript modules below
 const { findTemporalCli } = require('../temporal/cli-binary.ts');
+const { stopDevServer } = require('../temporal/dev-server.ts');
 const { findFreePort } = require('../temporal/free-port.ts');
 const { waitForTemporal } = require('../temporal/server-readiness.ts');
 
@@ -67,6 +68,18 @@ async function startTemporal(cli, workDir) {
   return { server, address, isRunning: () => exited === undefined };
 }
 
+/** State dirs under root holding a dev server record (temporal/server.json). */
+function findDevServerStateDirs(root) {
+  const found = [];
+  for (const entry of fs.readdirSync(root, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const dir = path.join(root, entry.name);
+    if (fs.existsSync(path.join(dir, 'temporal', 'server.json'))) found.push(dir);
+    else found.push(...findDevServerStateDirs(dir));
+  }
+  return found;
+}
+
 function stopServer({ server, isRunning }) {
   if (!isRunning()) return Promise.resolve();
   return new Promise((resolve) => {
@@ -95,7 +108,7 @@ async function main() {
   }
 
   const cli = await findTemporalCli({ onProgress: say });
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'socratic-test-'));
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'socratic-npm-test-'));
   let temporal;
   try {
     temporal = await startTemporal(cli, workDir);
@@ -105,11 +118,19 @@ async function main() {
       {
         cwd: repoRoot,
         stdio: 'inherit',
-        env: { ...process.env, TEMPORAL_TEST_ADDRESS: temporal.address, TEMPORAL_CLI: cli },
+        env: {
+          ...process.env,
+          TEMPORAL_TEST_ADDRESS: temporal.address,
+          TEMPORAL_CLI: cli,
+          TEMPORAL_TEST_SCRATCH_DIR: workDir,
+        },
       },
     );
-    // Ctrl-C / kill: let the runner finish its own shutdown, then clean up below.
-    const forward = (signal) => runner.kill(signal);
+    // Ctrl-C / kill: let the runner finish its own shutdown (10 s at most), then clean up below.
+    const forward = (signal) => {
+      runner.kill(signal);
+      setTimeout(() => runner.kill('SIGKILL'), 10_000).unref();
+    };
     process.on('SIGINT', forward);
     process.on('SIGTERM', forward);
     const [code, signal] = await new Promise((resolve) =>
@@ -120,6 +141,10 @@ async function main() {
   } finally {
     // Quietly: the runner's summary must stay the last thing printed.
     if (temporal) await stopServer(temporal);
+    // Dev servers that tests started under the scratch dir and could not stop (interrupted).
+    for (const stateDir of findDevServerStateDirs(workDir)) {
+      await stopDevServer(stateDir, { graceMs: 3_000 }).catch(() => {});
+    }
     fs.rmSync(workDir, { recursive: true, force: true });
   }
 }

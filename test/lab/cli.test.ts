@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { labServeCommand, parseServeArgs } from '../../lab/cli';
+import { parseServeArgs } from '../../lab/cli';
 import { tempDir } from './helpers';
 
 describe('socratic lab serve', () => {
@@ -30,29 +31,38 @@ describe('socratic lab serve', () => {
 
   it('serves until SIGTERM, with the sets written to the state directory', async () => {
     const dir = tempDir();
-    const write = process.stdout.write.bind(process.stdout);
-    const errWrite = process.stderr.write.bind(process.stderr);
+    const script = `require(${JSON.stringify(join(__dirname, '../../lab/cli.ts'))}).labServeCommand(process.argv.slice(1)).then((code) => { process.exitCode = code; })`;
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '-e', script, 'serve', '--port', '0', '--state-dir', dir],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let printed = '';
-    process.stdout.write = ((chunk: string) => {
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       printed += chunk;
-      return true;
-    }) as typeof process.stdout.write;
-    process.stderr.write = (() => true) as typeof process.stderr.write;
-    try {
-      const done = labServeCommand(['serve', '--port', '0', '--state-dir', dir]);
-      for (let i = 0; i < 100 && !printed.includes('/v1'); i++)
-        await new Promise((r) => setTimeout(r, 20));
-      const url = printed.trim();
-      assert.match(url, /\/v1$/);
-      const models = await fetch(`${url}/models`);
-      assert.equal(models.status, 200);
-      assert.ok(existsSync(join(dir, 'seeds.jsonl')) && existsSync(join(dir, 'eval.jsonl')));
-      process.emit('SIGTERM');
-      assert.equal(await done, 0);
-    } finally {
-      process.stdout.write = write;
-      process.stderr.write = errWrite;
-    }
-    assert.equal(await labServeCommand(['serve', '--nope']).catch(() => -1), 2);
+    });
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('close', (code) => resolve(code)),
+    );
+    for (let i = 0; i < 250 && !printed.includes('/v1'); i++)
+      await new Promise((r) => setTimeout(r, 20));
+    const url = printed.trim();
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+    const models = await fetch(`${url}/models`);
+    assert.equal(models.status, 200);
+    await fetch(`${url}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'lab-solver',
+        messages: [{ role: 'user', content: 'Compute 1 + 2.' }],
+      }),
+    });
+    assert.ok(existsSync(join(dir, 'seeds.jsonl')) && existsSync(join(dir, 'eval.jsonl')));
+    assert.equal(readFileSync(join(dir, 'requests.jsonl'), 'utf8').trim().split('\n').length, 1);
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
   });
 });

@@ -4,17 +4,27 @@ export interface TestTemporal {
   address: string;
   /** Path of the Temporal CLI, for tests that start servers of their own. */
   cli: string;
+  /**
+   * A temporary directory for this test run, removed at its end. Dev servers started with
+   * ensureDevServer on a state dir inside it are stopped at the end even if a test was killed.
+   */
+  scratchDir: string;
 }
 
 export function testTemporal(): TestTemporal {
   const address = process.env.TEMPORAL_TEST_ADDRESS;
   const cli = process.env.TEMPORAL_CLI;
-  if (!address || !cli) {
-    const missing = [!address && 'TEMPORAL_TEST_ADDRESS', !cli && 'TEMPORAL_CLI'].filter(Boolean);
+  const scratchDir = process.env.TEMPORAL_TEST_SCRATCH_DIR;
+  if (!address || !cli || !scratchDir) {
+    const missing = [
+      !address && 'TEMPORAL_TEST_ADDRESS',
+      !cli && 'TEMPORAL_CLI',
+      !scratchDir && 'TEMPORAL_TEST_SCRATCH_DIR',
+    ].filter(Boolean);
     throw new Error(
       `${missing.join(' and ')} not set: run the tests with npm test (e.g. \`npm test -- test/foo.test.ts\`), ` +
         'which starts a Temporal dev server for them.',
     );
   }
-  return { address, cli };
+  return { address, cli, scratchDir };
 }

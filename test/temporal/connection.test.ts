@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { applyEnvironmentOverrides, connectTemporal } from '../../temporal/connection';
 import { stopDevServer } from '../../temporal/dev-server';
 import { testTemporal } from '../support/temporal';
 
-const scratch = mkdtempSync(join(tmpdir(), 'socratic-connection-test-'));
+const scratch = mkdtempSync(join(testTemporal().scratchDir, 'connection-'));
 after(async () => {
   await stopDevServer(join(scratch, 'embedded')).catch(() => {});
   rmSync(scratch, { recursive: true, force: true });

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
@@ -13,8 +12,9 @@ import { testTemporal } from '../support/temporal';
 const THIRTY_DAYS_SECONDS = 30 * 24 * 60 * 60;
 const stateDirs: string[] = [];
 
+// Inside the run's scratch dir: npm test stops servers there even if this file is killed.
 function newStateDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'socratic-devserver-test-'));
+  const dir = mkdtempSync(join(testTemporal().scratchDir, 'devserver-'));
   stateDirs.push(dir);
   return dir;
 }

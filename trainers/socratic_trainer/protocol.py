@@ -69,9 +69,6 @@ def done(model: str, steps: int, metrics: dict[str, float]) -> None:
 class ProtocolCallback(TrainerCallback):
     """Turns the Trainer's logs and saves into protocol lines (main process only)."""
 
-    def __init__(self) -> None:
-        self.last_metrics: dict[str, float] = {}
-
     def on_train_begin(self, args, state, control, **kwargs):
         # Models are loaded and the data prepared: say so before the first step (a heartbeat);
         # after a resume, the step is the checkpoint's.
@@ -81,9 +78,7 @@ class ProtocolCallback(TrainerCallback):
     def on_log(self, args, state, control, logs=None, **kwargs):
         if not state.is_world_process_zero or not logs:
             return
-        metrics = numeric_metrics(logs)
-        self.last_metrics.update(metrics)
-        progress(state.global_step, state.max_steps, metrics)
+        progress(state.global_step, state.max_steps, numeric_metrics(logs))
 
     def on_save(self, args, state, control, **kwargs):
         if not state.is_world_process_zero:

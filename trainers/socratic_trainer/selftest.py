@@ -15,7 +15,7 @@ import sys
 import tempfile
 from typing import Any
 
-from .protocol import emit, stream
+from .protocol import stream
 
 log = logging.getLogger("socratic_trainer")
 
@@ -146,4 +146,4 @@ def selftest(workdir: str | None = None) -> int:
     return 0 if ok else 1
 
 
-__all__ = ["selftest", "tiny_model", "tiny_tokenizer", "dpo_rows", "wsft_rows", "write_jsonl", "write_manifest", "emit"]
+__all__ = ["selftest", "tiny_model", "tiny_tokenizer", "dpo_rows", "wsft_rows", "write_jsonl", "write_manifest"]
