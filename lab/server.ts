@@ -19,7 +19,7 @@ import {
   sleep,
 } from './http';
 import { type Knobs, resolveKnobs } from './knobs';
-import { adapterModel, baseModels, type LabModel, readModelFile } from './models';
+import { adapterModel, BASE_MODEL, baseModels, type LabModel, readModelFile } from './models';
 import { respond } from './respond';
 import { sha256, uniform } from './rng';
 
@@ -195,8 +195,9 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
         object: 'model',
         created,
         owned_by: 'socratic-lab',
+        // vLLM lists an adapter with its path as root and its base model as parent.
         root: m.path ?? m.id,
-        parent: m.path ? (m.parent ?? null) : null,
+        parent: m.path ? BASE_MODEL[m.role] : null,
         role: m.role,
       })),
     });

@@ -2,20 +2,21 @@
 
 /** Longest model output we scan; beyond this only the tail matters. */
 const MAX_SCAN = 200_000;
+/** The tail in which an implicit final formula is looked for. */
+const MATH_SCAN = 20_000;
 
-/** Content of the braced group opening at text[open] === '{', or null when unbalanced. */
-function braced(text: string, open: number): { body: string; end: number } | null {
-  let depth = 0;
-  for (let i = open; i < text.length; i++) {
+/** Matching '}' for every '{' (escaped braces skipped), in one pass: -1 when unbalanced. */
+function matchBraces(text: string): Map<number, number> {
+  const close = new Map<number, number>();
+  const open: number[] = [];
+  for (let i = 0; i < text.length; i++) {
     const ch = text[i];
-    if (ch === '\\') {
-      i++; // skip escaped characters such as \{ and \}
-      continue;
-    }
-    if (ch === '{') depth++;
-    else if (ch === '}' && --depth === 0) return { body: text.slice(open + 1, i), end: i + 1 };
+    if (ch === '\\')
+      i++; // \{ and \} are literal braces
+    else if (ch === '{') open.push(i);
+    else if (ch === '}' && open.length > 0) close.set(open.pop()!, i);
   }
-  return null;
+  return close;
 }
 
 interface Boxed {
@@ -27,14 +28,16 @@ interface Boxed {
 /** Every \boxed{...} / \fbox{...} (also `\boxed 5`) in order of appearance. */
 function allBoxed(text: string): Boxed[] {
   const out: Boxed[] = [];
+  if (!/\\(?:boxed|fbox)/.test(text)) return out;
+  const braces = matchBraces(text);
   const re = /\\(?:boxed|fbox)\s*/g;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const after = m.index + m[0].length;
     if (text[after] === '{') {
-      const b = braced(text, after);
-      if (!b) continue;
-      out.push({ body: b.body.trim(), start: m.index, end: b.end });
-      re.lastIndex = b.end;
+      const end = braces.get(after);
+      if (end === undefined) continue;
+      out.push({ body: text.slice(after + 1, end).trim(), start: m.index, end: end + 1 });
+      re.lastIndex = end + 1;
     } else {
       const tok = /^[^\s$]+/.exec(text.slice(after, after + 100));
       if (tok && /\s$/.test(m[0]))
@@ -57,6 +60,7 @@ function lastBoxedGroup(text: string): string | null {
   const group = [all[all.length - 1]!];
   for (let i = all.length - 2; i >= 0; i--) {
     const gap = text.slice(all[i]!.end, group[0]!.start);
+    if (gap.length > 40) break;
     if (!/^[\s$,;]*(?:,|and|or|\\text\{\s*(?:and|or)\s*\}|\\quad|\\,)?[\s$,;]*$/.test(gap)) break;
     if (gap.trim() === '') break; // "\boxed{1}\boxed{2}" is unusual; keep the last
     group.unshift(all[i]!);
@@ -82,7 +86,9 @@ function firstMath(text: string): string | null {
  * makes $18"), not mathematics, and is skipped.
  */
 function* mathSpans(text: string): Generator<string> {
-  const re = /\$\$([\s\S]+?)\$\$|\\\[([\s\S]+?)\\\]|\\\(([\s\S]+?)\\\)|\$([^$]+?)\$/g;
+  // Spans are at most 2,000 characters, so that unclosed delimiters cost linear time.
+  const re =
+    /\$\$([\s\S]{1,2000}?)\$\$|\\\[([\s\S]{1,2000}?)\\\]|\\\(([\s\S]{1,2000}?)\\\)|\$([^$]{1,2000}?)\$/g;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const span = (m[1] ?? m[2] ?? m[3] ?? m[4] ?? '').trim();
     if (m[4] !== undefined && (span.includes('\n') || proseWords(span) > 1)) {
@@ -149,7 +155,7 @@ export function answerCandidates(text: string): string[] {
   const marked = afterMarker(t);
   if (marked) return [marked];
   const out: string[] = [];
-  const math = lastMath(t);
+  const math = lastMath(t.slice(-MATH_SCAN));
   if (math) out.push(math);
   const num = lastNumber(t);
   if (num && num !== math) out.push(num);

@@ -1,5 +1,10 @@
 // MathRule: final-answer verification. verify() runs in a worker pool with a time budget;
 // verifySync() runs in the calling thread, bounded by input size, step count and a deadline.
+//
+// Pipeline: extract.ts (final answer) → normalise.ts (LaTeX clean-up) → lex.ts/parse.ts (tree)
+// → compare.ts (structure, then numbers: complex evaluation, sampling of free variables, exact
+// BigInt rationals beyond 2^53). No external CAS: @cortex-js/compute-engine needs Node ≥ 21.7
+// since 0.28, and this project runs on Node 20; a tree walk is also far faster on the hot path.
 
 import type { Verdict, VerifyOptions } from './core';
 import { VerifierPool } from './pool';

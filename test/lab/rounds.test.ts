@@ -19,7 +19,7 @@ describe('three lab rounds', () => {
   });
   after(() => lab.close());
 
-  it('each round of training raises evaluation accuracy', async () => {
+  it('each round of training raises evaluation accuracy', async (t) => {
     const openai = client(lab.url, { maxRetries: 0 });
     const evaluation = labEvalSet(7);
     const dir = tempDir();
@@ -102,6 +102,7 @@ describe('three lab rounds', () => {
       history.push(await accuracy(openai, model, evaluation));
       roundSet = [...added, ...roundSet.slice(0, Math.round(added.length * 0.25))];
     }
+    t.diagnostic(`evaluation accuracy by round: ${history.map((a) => a.toFixed(3)).join(' → ')}`);
     for (let round = 1; round <= 3; round++) {
       const gain = history[round]! - history[round - 1]!;
       assert.ok(gain >= 0.04 && gain <= 0.2, `round ${round}: ${history.join(' → ')}`);
