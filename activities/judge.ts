@@ -1,14 +1,14 @@
 // SPEC §3 steps 3–4: rule verdicts, the Teacher as judge where the policy needs it,
 // their combination, disagreements, success rates and zones.
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { combineVerdicts, needsTeacher } from '../algorithm/judging';
 import { successRate, zoneOf } from '../algorithm/zones';
-import { attempts, problems, roundProblems } from '../db/schema';
+import { attempts, roundProblems } from '../db/schema';
 import { judgePrompt, PROMPT_VERSIONS } from '../prompts';
 import { JudgeReply } from '../prompts/replies';
 import { verify } from '../verifier';
 import { type ActivityDeps, runConfig } from './deps';
-import { type BatchRef, batchSlice, roundProblemIds } from './round-set';
+import { type BatchRef, problemsOfRound } from './round-set';
 import { requestSeed } from './sample';
 
 export async function judgeBatch(
@@ -16,12 +16,7 @@ export async function judgeBatch(
   ref: BatchRef,
 ): Promise<{ judged: number; teacherCalls: number; disagreements: number }> {
   const config = await runConfig(deps.db, ref.runId);
-  const ids = batchSlice(await roundProblemIds(deps.db, ref), ref.batch, config.loop.batchSize);
-  if (ids.length === 0) return { judged: 0, teacherCalls: 0, disagreements: 0 };
-  const batch = await deps.db
-    .select()
-    .from(problems)
-    .where(and(eq(problems.runId, ref.runId), inArray(problems.id, ids)));
+  const batch = await problemsOfRound(deps.db, ref, { batchSize: config.loop.batchSize });
   let teacherCalls = 0;
   let disagreements = 0;
   await Promise.all(

@@ -7,37 +7,29 @@ import { preferencePairs } from '../algorithm/pairs';
 import { contentId } from '../algorithm/random';
 import { splitOf } from '../algorithm/split';
 import type { Database } from '../db/client';
-import { attempts, pairs, problems, roundProblems } from '../db/schema';
+import { attempts, pairs, problems } from '../db/schema';
 import { SYSTEM } from '../prompts';
 import type { ActivityDeps } from './deps';
 import { runConfig } from './deps';
-import type { RoundRef } from './round-set';
+import { problemsOfRound, type RoundRef } from './round-set';
 
 export async function buildPairs(deps: ActivityDeps, ref: RoundRef): Promise<{ pairs: number }> {
   const config = await runConfig(deps.db, ref.runId);
-  const judged = await deps.db
-    .select({ problemId: roundProblems.problemId })
-    .from(roundProblems)
-    .innerJoin(
-      problems,
-      and(eq(problems.runId, roundProblems.runId), eq(problems.id, roundProblems.problemId)),
-    )
-    .where(
-      and(
-        eq(roundProblems.runId, ref.runId),
-        eq(roundProblems.round, ref.round),
-        eq(problems.status, 'active'),
-      ),
-    )
-    .orderBy(asc(roundProblems.problemId));
+  const judged = await problemsOfRound(deps.db, ref, {
+    batchSize: config.loop.batchSize,
+    activeOnly: true,
+  });
   const tries = await deps.db
     .select({ id: attempts.id, problemId: attempts.problemId, correct: attempts.correct })
     .from(attempts)
     .where(and(eq(attempts.runId, ref.runId), eq(attempts.round, ref.round)))
     .orderBy(asc(attempts.problemId), asc(attempts.sampleIndex));
   const byProblem = new Map<string, typeof tries>();
-  for (const a of tries) byProblem.set(a.problemId, [...(byProblem.get(a.problemId) ?? []), a]);
-  const rows = judged.flatMap(({ problemId }) =>
+  for (const a of tries) {
+    if (!byProblem.has(a.problemId)) byProblem.set(a.problemId, []);
+    byProblem.get(a.problemId)!.push(a);
+  }
+  const rows = judged.flatMap(({ id: problemId }) =>
     preferencePairs(
       (byProblem.get(problemId) ?? []).map((a) => ({ id: a.id, correct: a.correct === true })),
     ).map((pair) => {

@@ -1,13 +1,13 @@
 // SPEC §3 step 8: the Teacher writes a new problem from each learning problem (aimed at
 // a failed attempt's error) and each mastered one (a harder variant). Candidates wait
 // for admission; an invalid reply is a recorded rejection, never a crashed round.
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { contentId } from '../algorithm/random';
-import { attempts, problems, refinements, roundProblems } from '../db/schema';
+import { attempts, refinements } from '../db/schema';
 import { PROMPT_VERSIONS, refineHarderPrompt, refineTargetedPrompt } from '../prompts';
 import { NewProblemReply } from '../prompts/replies';
 import { type ActivityDeps, runConfig } from './deps';
-import { type BatchRef, batchSlice, roundProblemIds } from './round-set';
+import { type BatchRef, problemsOfRound } from './round-set';
 import { requestSeed } from './sample';
 
 export async function refineBatch(
@@ -15,30 +15,12 @@ export async function refineBatch(
   ref: BatchRef,
 ): Promise<{ written: number; invalid: number }> {
   const config = await runConfig(deps.db, ref.runId);
-  const ids = batchSlice(await roundProblemIds(deps.db, ref), ref.batch, config.loop.batchSize);
-  if (ids.length === 0 || config.loop.refinementsPerProblem === 0)
-    return { written: 0, invalid: 0 };
-  const sources = await deps.db
-    .select({
-      id: problems.id,
-      text: problems.text,
-      answer: problems.answer,
-      zone: roundProblems.zone,
-    })
-    .from(roundProblems)
-    .innerJoin(
-      problems,
-      and(eq(problems.runId, roundProblems.runId), eq(problems.id, roundProblems.problemId)),
-    )
-    .where(
-      and(
-        eq(roundProblems.runId, ref.runId),
-        eq(roundProblems.round, ref.round),
-        inArray(roundProblems.problemId, ids),
-        inArray(roundProblems.zone, ['learning', 'mastered']),
-        eq(problems.status, 'active'),
-      ),
-    );
+  if (config.loop.refinementsPerProblem === 0) return { written: 0, invalid: 0 };
+  const sources = await problemsOfRound(deps.db, ref, {
+    batchSize: config.loop.batchSize,
+    zones: ['learning', 'mastered'],
+    activeOnly: true,
+  });
   let written = 0;
   let invalid = 0;
   const jobs = sources.flatMap((source) =>

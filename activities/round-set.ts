@@ -1,6 +1,7 @@
 // SPEC §3 step 1 and the sharding of a round into batches.
-import { and, asc, eq, lt } from 'drizzle-orm';
+import { and, asc, eq, inArray, lt } from 'drizzle-orm';
 import { roundSet } from '../algorithm/replay';
+import type { Zone } from '../algorithm/zones';
 import type { Database } from '../db/client';
 import { problems, roundProblems } from '../db/schema';
 
@@ -63,4 +64,44 @@ export async function selectRoundSet(
   ];
   if (rows.length > 0) await db.insert(roundProblems).values(rows).onConflictDoNothing();
   return { fresh: set.fresh.length, replay: set.replay.length };
+}
+
+export type RoundProblem = Awaited<ReturnType<typeof problemsOfRound>>[number];
+
+/**
+ * The round's problems with their zone: one batch of them when `batch` is given (in the
+ * order roundProblemIds slices), else all; optionally only some zones, only active ones.
+ */
+export async function problemsOfRound(
+  db: Database,
+  ref: RoundRef & { batch?: number },
+  options: { batchSize: number; zones?: Zone[]; activeOnly?: boolean },
+) {
+  const ids =
+    ref.batch === undefined
+      ? null
+      : batchSlice(await roundProblemIds(db, ref), ref.batch, options.batchSize);
+  if (ids?.length === 0) return [];
+  return db
+    .select({
+      id: problems.id,
+      text: problems.text,
+      answer: problems.answer,
+      zone: roundProblems.zone,
+    })
+    .from(roundProblems)
+    .innerJoin(
+      problems,
+      and(eq(problems.runId, roundProblems.runId), eq(problems.id, roundProblems.problemId)),
+    )
+    .where(
+      and(
+        eq(roundProblems.runId, ref.runId),
+        eq(roundProblems.round, ref.round),
+        ids ? inArray(roundProblems.problemId, ids) : undefined,
+        options.zones ? inArray(roundProblems.zone, options.zones) : undefined,
+        options.activeOnly ? eq(problems.status, 'active') : undefined,
+      ),
+    )
+    .orderBy(asc(roundProblems.problemId));
 }

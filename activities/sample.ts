@@ -1,11 +1,9 @@
-// SPEC §3 step 2: k Solver attempts per problem, one batch of problems per activity.
-import { and, eq, inArray } from 'drizzle-orm';
 import { contentId, uniform } from '../algorithm/random';
-import { attempts, problems } from '../db/schema';
+import { attempts } from '../db/schema';
 import { PROMPT_VERSIONS, solvePrompt } from '../prompts';
 import { extractAnswer } from '../verifier';
 import { type ActivityDeps, runConfig } from './deps';
-import { type BatchRef, batchSlice, roundProblemIds } from './round-set';
+import { type BatchRef, problemsOfRound } from './round-set';
 
 /** A request seed fixed by its content, so the same step asks the same question. */
 export function requestSeed(...parts: (string | number)[]): number {
@@ -26,12 +24,7 @@ export async function sampleBatch(
   ref: BatchRef & { solverModel: string },
 ): Promise<{ attempts: number; requests: number }> {
   const config = await runConfig(deps.db, ref.runId);
-  const ids = batchSlice(await roundProblemIds(deps.db, ref), ref.batch, config.loop.batchSize);
-  if (ids.length === 0) return { attempts: 0, requests: 0 };
-  const batch = await deps.db
-    .select({ id: problems.id, text: problems.text })
-    .from(problems)
-    .where(and(eq(problems.runId, ref.runId), inArray(problems.id, ids)));
+  const batch = await problemsOfRound(deps.db, ref, { batchSize: config.loop.batchSize });
   let requests = 0;
   await Promise.all(
     batch.map(async (problem) => {

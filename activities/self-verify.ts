@@ -1,12 +1,12 @@
 // SPEC §3 step 5: the Teacher re-solves its too-difficult problems; a problem whose
 // reference it cannot reproduce, or whose statement it finds faulty, is dropped.
-import { and, eq, inArray } from 'drizzle-orm';
-import { problems, roundProblems } from '../db/schema';
+import { and, eq } from 'drizzle-orm';
+import { problems } from '../db/schema';
 import { PROMPT_VERSIONS, selfVerifyPrompt } from '../prompts';
 import { SelfVerifyReply } from '../prompts/replies';
 import { verify } from '../verifier';
 import { type ActivityDeps, runConfig } from './deps';
-import { type BatchRef, batchSlice, roundProblemIds } from './round-set';
+import { type BatchRef, problemsOfRound } from './round-set';
 import { requestSeed } from './sample';
 
 export async function selfVerifyBatch(
@@ -14,28 +14,10 @@ export async function selfVerifyBatch(
   ref: BatchRef,
 ): Promise<{ checked: number; dropped: number }> {
   const config = await runConfig(deps.db, ref.runId);
-  const ids = batchSlice(await roundProblemIds(deps.db, ref), ref.batch, config.loop.batchSize);
-  if (ids.length === 0) return { checked: 0, dropped: 0 };
-  const tooDifficult = await deps.db
-    .select({
-      id: problems.id,
-      text: problems.text,
-      answer: problems.answer,
-      status: problems.status,
-    })
-    .from(roundProblems)
-    .innerJoin(
-      problems,
-      and(eq(problems.runId, roundProblems.runId), eq(problems.id, roundProblems.problemId)),
-    )
-    .where(
-      and(
-        eq(roundProblems.runId, ref.runId),
-        eq(roundProblems.round, ref.round),
-        eq(roundProblems.zone, 'too_difficult'),
-        inArray(roundProblems.problemId, ids),
-      ),
-    );
+  const tooDifficult = await problemsOfRound(deps.db, ref, {
+    batchSize: config.loop.batchSize,
+    zones: ['too_difficult'],
+  });
   let dropped = 0;
   await Promise.all(
     tooDifficult.map(async (problem) => {
