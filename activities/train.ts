@@ -1,6 +1,7 @@
 // SPEC §3 step 7 and §6: Solver DPO through the trainer contract, then the serving
 // handoff so the next round samples from M_{t+1}.
 import path from 'node:path';
+import { heartbeat } from '@temporalio/activity';
 import { and, desc, eq, lt } from 'drizzle-orm';
 import { contentId } from '../algorithm/random';
 import { type Config, LAB } from '../config/schema';
@@ -56,6 +57,7 @@ export async function trainSolver(deps: ActivityDeps, ref: RoundRef): Promise<Tr
   );
   if (dataset.counts.train === 0) return { trained: false, model: current, steps: 0, pairs: 0 };
 
+  heartbeat(); // exporting the pairs counted against the heartbeat timeout; the trainer's lines take over now
   const settings = config.trainer.solver;
   const base =
     previous?.path ?? String(settings.hyperparameters.base_model ?? config.roles.solver.model);
