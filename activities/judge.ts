@@ -1,6 +1,6 @@
 // SPEC §3 steps 3–4: rule verdicts, the Teacher as judge where the policy needs it,
 // their combination, disagreements, success rates and zones.
-import { and, asc, eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { combineVerdicts, needsTeacher } from '../algorithm/judging';
 import { successRate, zoneOf } from '../algorithm/zones';
 import { attempts, roundProblems } from '../db/schema';
@@ -8,7 +8,7 @@ import { judgePrompt, PROMPT_VERSIONS } from '../prompts';
 import { JudgeReply } from '../prompts/replies';
 import { verify } from '../verifier';
 import { type ActivityDeps, runConfig } from './deps';
-import { type BatchRef, problemsOfRound } from './round-set';
+import { attemptsOf, type BatchRef, problemsOfRound } from './round-set';
 import { requestSeed } from './sample';
 
 export async function judgeBatch(
@@ -21,17 +21,7 @@ export async function judgeBatch(
   let disagreements = 0;
   await Promise.all(
     batch.map(async (problem) => {
-      const tries = await deps.db
-        .select()
-        .from(attempts)
-        .where(
-          and(
-            eq(attempts.runId, ref.runId),
-            eq(attempts.round, ref.round),
-            eq(attempts.problemId, problem.id),
-          ),
-        )
-        .orderBy(asc(attempts.sampleIndex));
+      const tries = await attemptsOf(deps.db, { ...ref, problemId: problem.id });
       const rule = await Promise.all(tries.map((a) => verify(problem.answer, a.text)));
       const ruleVerdicts = rule.map((v) => v.equal);
       let teacher: JudgeReply['verdicts'] | null = null;

@@ -1,13 +1,12 @@
 // SPEC §3 step 8: the Teacher writes a new problem from each learning problem (aimed at
 // a failed attempt's error) and each mastered one (a harder variant). Candidates wait
 // for admission; an invalid reply is a recorded rejection, never a crashed round.
-import { and, asc, eq } from 'drizzle-orm';
 import { contentId } from '../algorithm/random';
-import { attempts, refinements } from '../db/schema';
+import { refinements } from '../db/schema';
 import { PROMPT_VERSIONS, refineHarderPrompt, refineTargetedPrompt } from '../prompts';
 import { NewProblemReply } from '../prompts/replies';
 import { type ActivityDeps, runConfig } from './deps';
-import { type BatchRef, problemsOfRound } from './round-set';
+import { attemptsOf, type BatchRef, problemsOfRound } from './round-set';
 import { requestSeed } from './sample';
 
 export async function refineBatch(
@@ -30,19 +29,11 @@ export async function refineBatch(
     jobs.map(async ({ source, index }) => {
       const mode = source.zone === 'learning' ? 'targeted' : 'harder';
       // Learning: the first failed attempt; mastered: the first (successful) one.
-      const [attempt] = await deps.db
-        .select()
-        .from(attempts)
-        .where(
-          and(
-            eq(attempts.runId, ref.runId),
-            eq(attempts.round, ref.round),
-            eq(attempts.problemId, source.id),
-            eq(attempts.correct, mode === 'harder'),
-          ),
-        )
-        .orderBy(asc(attempts.sampleIndex))
-        .limit(1);
+      const [attempt] = await attemptsOf(
+        deps.db,
+        { ...ref, problemId: source.id },
+        mode === 'harder',
+      );
       if (!attempt) return;
       const messages =
         mode === 'targeted'

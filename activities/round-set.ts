@@ -3,7 +3,7 @@ import { and, asc, eq, inArray, lt } from 'drizzle-orm';
 import { roundSet } from '../algorithm/replay';
 import type { Zone } from '../algorithm/zones';
 import type { Database } from '../db/client';
-import { problems, roundProblems } from '../db/schema';
+import { attempts, problems, roundProblems } from '../db/schema';
 
 export interface RoundRef {
   runId: string;
@@ -104,4 +104,20 @@ export async function problemsOfRound(
       ),
     )
     .orderBy(asc(roundProblems.problemId));
+}
+
+/** A problem's attempts in a round by sample index; only the correct or wrong ones when asked. */
+export function attemptsOf(db: Database, ref: RoundRef & { problemId: string }, correct?: boolean) {
+  return db
+    .select()
+    .from(attempts)
+    .where(
+      and(
+        eq(attempts.runId, ref.runId),
+        eq(attempts.round, ref.round),
+        eq(attempts.problemId, ref.problemId),
+        correct === undefined ? undefined : eq(attempts.correct, correct),
+      ),
+    )
+    .orderBy(asc(attempts.sampleIndex));
 }

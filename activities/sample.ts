@@ -1,3 +1,4 @@
+// SPEC §3 step 2: k Solver attempts per problem, one batch of problems per activity.
 import { contentId, uniform } from '../algorithm/random';
 import { attempts } from '../db/schema';
 import { PROMPT_VERSIONS, solvePrompt } from '../prompts';

@@ -23,8 +23,8 @@ interface Pair {
   same: boolean;
 }
 
-function pairs(): Pair[] {
-  const answers = referenceAnswers().math500!;
+async function pairs(): Promise<Pair[]> {
+  const answers = (await referenceAnswers()).math500!;
   const out: Pair[] = answers.map((a) => ({ gold: a, pred: a, same: true }));
   for (const a of answers) {
     const p = perturb(a);
@@ -126,7 +126,7 @@ function benchMathVerify(ps: Pair[]): { rate: number; verdicts: boolean[] } | nu
 }
 
 async function main(): Promise<void> {
-  const ps = pairs();
+  const ps = await pairs();
   console.log(
     `MATH-500: ${ps.length} pairs (${ps.filter((p) => p.same).length} self, ${ps.filter((p) => !p.same).length} perturbed), ${SECONDS} s per run`,
   );

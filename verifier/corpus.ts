@@ -1,34 +1,29 @@
-// Reference answers of the benchmark file formats (MATH-500, GSM8K, AIME24, AMC23, Minerva,
-// OlympiadBench), for the corpus test and the benchmark.
+// Reference answers of the benchmark files (MATH-500, GSM8K, AIME24, AMC23, Minerva,
+// OlympiadBench), read by the project's problem-file loader, for the corpus test and the benchmark.
 
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { extractBoxed } from './extract';
+import { loadProblemFile } from '../data/problem-file';
 
 /** The shared benchmark files, next to the repository (never copied into it). */
-export const BENCH_DIR = join(__dirname, '..', '..', 'shared', 'data', 'bench');
+export const BENCH_DIR = process.env.SOCRATIC_SHARED_DATA
+  ? join(process.env.SOCRATIC_SHARED_DATA, 'bench')
+  : join(__dirname, '..', '..', 'shared', 'data', 'bench');
 
-const jsonl = (dir: string, file: string): Record<string, unknown>[] =>
-  readFileSync(join(dir, file), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l));
+const FILES = {
+  math500: 'math500.json',
+  gsm8k: 'gsm8k_test.jsonl',
+  aime24: 'aime24.jsonl',
+  amc23: 'amc23.jsonl',
+  minerva: 'minerva_math.jsonl',
+  olympiadbench: 'olympiadbench.jsonl',
+};
 
-/** Reference answers per benchmark, as each file stores them. */
-export function referenceAnswers(dir: string = BENCH_DIR): Record<string, string[]> {
-  const math500 = JSON.parse(readFileSync(join(dir, 'math500.json'), 'utf8')) as {
-    answer: string;
-  }[];
-  return {
-    math500: math500.map((r) => r.answer),
-    gsm8k: jsonl(dir, 'gsm8k_test.jsonl').map((r) => String(r.answer).split('####').pop()!.trim()),
-    aime24: jsonl(dir, 'aime24.jsonl').map((r) => String(r.answer)),
-    amc23: jsonl(dir, 'amc23.jsonl').map((r) => String(r.answer)),
-    minerva: jsonl(dir, 'minerva_math.jsonl').map((r) => extractBoxed(String(r.solution)) ?? ''),
-    olympiadbench: jsonl(dir, 'olympiadbench.jsonl').map((r) =>
-      (r.final_answer as string[]).join(', '),
-    ),
-  };
+/** Reference answers per benchmark. */
+export async function referenceAnswers(dir: string = BENCH_DIR): Promise<Record<string, string[]>> {
+  const answers: Record<string, string[]> = {};
+  for (const [name, file] of Object.entries(FILES))
+    answers[name] = (await loadProblemFile(join(dir, file))).map((r) => r.answer);
+  return answers;
 }
 
 /** The answer with its first number changed (n → n + 1), or null when it holds no digit. */

@@ -1,5 +1,7 @@
 // String-level clean-up of an extracted answer before parsing.
 
+import { FUNCTION_NAMES } from './names';
+
 const TEXT_WRAPPERS =
   /\\(?:text|textbf|textit|textrm|texttt|textnormal|mathrm|mathbf|mathit|mathsf|mathtt|mathnormal|mbox|hbox|operatorname|boldsymbol|bm|emph)\s*\{([^{}]*)\}/g;
 
@@ -19,21 +21,7 @@ const UNICODE: [RegExp, string][] = [
 ];
 
 /** Words that are math, not units, when they trail an answer. */
-const MATH_WORDS = new Set([
-  'sin',
-  'cos',
-  'tan',
-  'sec',
-  'csc',
-  'cot',
-  'log',
-  'ln',
-  'exp',
-  'sqrt',
-  'pi',
-  'or',
-  'and',
-]);
+const MATH_WORDS = new Set([...FUNCTION_NAMES, 'sqrt', 'pi', 'or', 'and']);
 
 /** Removes trailing unit words ("5 cm^2", "18 dollars") when a number or formula precedes them. */
 function dropUnits(s: string): string {

@@ -2,30 +2,12 @@
 
 import type { Node } from './ast';
 import { lex, type Tok } from './lex';
+import { FUNCTION_NAMES } from './names';
 
 export class ParseError extends Error {}
 
 const MAX_DEPTH = 60;
 const MAX_TOKENS = 2000;
-
-const FUNCS = new Set([
-  'sin',
-  'cos',
-  'tan',
-  'sec',
-  'csc',
-  'cot',
-  'arcsin',
-  'arccos',
-  'arctan',
-  'sinh',
-  'cosh',
-  'tanh',
-  'ln',
-  'log',
-  'lg',
-  'exp',
-]);
 
 const GREEK = new Set([
   'alpha',
@@ -421,7 +403,7 @@ class Parser {
       return sub && inner.k === 'sym' ? { k: 'sym', n: `${inner.n}_${sub}` } : inner;
     }
     if (name === 'angle') return { k: 'sym', n: 'angle' };
-    if (FUNCS.has(name)) return this.func(name);
+    if (FUNCTION_NAMES.has(name)) return this.func(name);
     throw new ParseError(`unknown command \\${name}`);
   }
 
