@@ -18,8 +18,11 @@ test('a 2-round run on the lab completes with the expected records', {
   timeout: 600_000,
 }, async () => {
   const dir = tempDir();
-  const taskQueue = `loop-${process.pid}`;
-  const config = writeSmallConfig(dir, `temporal:\n  taskQueue: ${taskQueue}\n`);
+  // A fixed task queue keeps the run id, and so every draw of the lab, the same on every machine.
+  const taskQueue = 'loop-run-test';
+  const config = writeSmallConfig(dir, `temporal:\n  taskQueue: ${taskQueue}\n`, {
+    evalProblems: 80,
+  });
   const result = await runCli(['run', '--config', config, '--json'], {
     TEMPORAL_ADDRESS: testTemporal().address,
   });

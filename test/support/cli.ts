@@ -49,7 +49,7 @@ export function tempDir(prefix = 'socratic-test-'): string {
 }
 
 /** A small, fast loop on the simulated lab; `extra` is appended YAML. */
-export function writeSmallConfig(dir: string, extra = ''): string {
+export function writeSmallConfig(dir: string, extra = '', sizes = { evalProblems: 24 }): string {
   const file = path.join(dir, 'socratic.yaml');
   writeFileSync(
     file,
@@ -61,7 +61,7 @@ loop:
   batchSize: 8
 lab:
   seedProblems: 24
-  evalProblems: 24
+  evalProblems: ${sizes.evalProblems}
   malformedJsonRate: 0.2
   latencyMs: 100
 evaluation:
