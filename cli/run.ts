@@ -1,7 +1,11 @@
 // `socratic run`: start a run, or resume the unfinished one in the state directory,
 // with a worker in this process, and show its progress until it ends.
 import { parseArgs } from 'node:util';
-import { type WorkflowHandle, WorkflowNotFoundError } from '@temporalio/client';
+import {
+  WorkflowFailedError,
+  type WorkflowHandle,
+  WorkflowNotFoundError,
+} from '@temporalio/client';
 import { eq } from 'drizzle-orm';
 import { benchmarkFiles, seedFile } from '../activities/benchmarks';
 import { loadConfig } from '../config/load';
@@ -85,7 +89,15 @@ export async function runCommand(argv: string[]): Promise<number> {
     process.once('SIGTERM', stop);
     try {
       const handle = await startOrAttach(temporal.client, session, run, runConfig);
-      await Promise.race([watch(handle, session, run, out), working]);
+      try {
+        await Promise.race([watch(handle, session, run, out), working]);
+      } catch (error) {
+        if (!(error instanceof WorkflowFailedError)) throw error;
+        // A failure that retries could not fix (a bad trainer config, say): say why, keep the data.
+        out.info(`run ${run.id} failed: ${rootCause(error)}`);
+        out.info('fix the cause and run the same command again: finished steps are not redone');
+        return 1;
+      }
       const [finished] = await db.select().from(runs).where(eq(runs.id, run.id));
       const summaries = await completedSummaries(db, run.id);
       out.done({
@@ -110,6 +122,12 @@ export async function runCommand(argv: string[]): Promise<number> {
     await temporal.close();
     await session.close();
   }
+}
+
+function rootCause(error: Error): string {
+  let cause: Error = error;
+  while (cause.cause instanceof Error) cause = cause.cause;
+  return cause.message;
 }
 
 function positiveInt(flag: string, value: string): number {

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { runCli, tempDir } from '../support/cli';
+import { exportJsonl, runCli, tempDir, writeSmallConfig } from '../support/cli';
+import { testTemporal } from '../support/temporal';
 
 test('a malformed config names its file, line and field; nothing is written', async () => {
   const dir = tempDir();
@@ -36,4 +37,29 @@ test('unknown commands and options are refused with the usage', async () => {
   const badOption = await runCli(['run', '--bogus']);
   assert.equal(badOption.code, 1);
   assert.match(badOption.stderr, /bogus/);
+});
+
+test('a trainer that rejects its config fails the run once, with the reason, and keeps its data', {
+  timeout: 300_000,
+}, async () => {
+  const dir = tempDir();
+  const config = writeSmallConfig(
+    dir,
+    `trainer:
+  solver:
+    command: ["${process.execPath}", "-e", "console.error('no such model'); process.exit(78)", "--"]
+temporal:
+  taskQueue: bad-trainer-test
+`,
+    { rounds: 1 },
+  );
+  const result = await runCli(['run', '--config', config], {
+    TEMPORAL_ADDRESS: testTemporal().address,
+  });
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(result.stdout, /failed: .*78/s);
+  assert.match(result.stdout, /no such model/);
+  // Sampling and judging were kept: the attempts are there for the rerun.
+  const attempts = await exportJsonl(config, 'attempts');
+  assert.equal(attempts.length, 24 * 4);
 });

@@ -49,19 +49,23 @@ export function tempDir(prefix = 'socratic-test-'): string {
 }
 
 /** A small, fast loop on the simulated lab; `extra` is appended YAML. */
-export function writeSmallConfig(dir: string, extra = '', sizes = { evalProblems: 24 }): string {
+export function writeSmallConfig(
+  dir: string,
+  extra = '',
+  { evalProblems = 24, rounds = 2 } = {},
+): string {
   const file = path.join(dir, 'socratic.yaml');
   writeFileSync(
     file,
     `stateDir: ./state
-rounds: 2
+rounds: ${rounds}
 seed: 3
 loop:
   k: 4
   batchSize: 8
 lab:
   seedProblems: 24
-  evalProblems: ${sizes.evalProblems}
+  evalProblems: ${evalProblems}
   malformedJsonRate: 0.2
   latencyMs: 100
 evaluation:
