@@ -1,6 +1,6 @@
 // `socratic export`: a run's records as JSON lines on stdout, in a stable order.
 import { parseArgs } from 'node:util';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { loadConfig } from '../config/load';
 import type { Database } from '../db/client';
@@ -59,6 +59,8 @@ export async function exportRows(db: Database, runId: string, what: What): Promi
         .where(eq(problems.runId, runId))
         .orderBy(asc(problems.roundCreated), asc(problems.id));
     case 'attempts':
+      // `pairEligible`: false when self-verification dropped the problem in this round
+      // (SPEC §3 step 5: it yields no pairs), so pairs can be recomputed from this export alone.
       return db
         .select({
           id: attempts.id,
@@ -70,8 +72,13 @@ export async function exportRows(db: Database, runId: string, what: What): Promi
           ruleVerdict: attempts.ruleVerdict,
           teacherVerdict: attempts.teacherVerdict,
           correct: attempts.correct,
+          pairEligible: sql<boolean>`${problems.droppedRound} is distinct from ${attempts.round}`,
         })
         .from(attempts)
+        .innerJoin(
+          problems,
+          and(eq(problems.runId, attempts.runId), eq(problems.id, attempts.problemId)),
+        )
         .where(eq(attempts.runId, runId))
         .orderBy(asc(attempts.round), asc(attempts.problemId), asc(attempts.sampleIndex));
     case 'pairs':

@@ -6,28 +6,30 @@ type Row = Record<string, unknown>;
 
 const pairKey = (p: Row) => `${p.round}|${p.problemId}|${p.chosenAttemptId}|${p.rejectedAttemptId}`;
 
-/** Every round's pairs, recomputed from its attempts by the Cartesian rule. */
+/**
+ * Every round's pairs, recomputed from the attempts export alone by the Cartesian rule;
+ * attempts of a problem dropped that round (pairEligible false) give none, and that flag
+ * agrees with the problems export.
+ */
 export function assertPairsFollowFromAttempts(
   problems: Row[],
   attempts: Row[],
   pairs: Row[],
 ): void {
-  const droppedIn = new Map(
-    problems.filter((p) => p.status === 'dropped').map((p) => [p.id, p.droppedRound]),
-  );
+  const droppedRound = new Map(problems.map((p) => [p.id, p.droppedRound]));
   const groups = new Map<string, Row[]>();
   for (const a of attempts) {
+    assert.equal(a.pairEligible, droppedRound.get(a.problemId) !== a.round, `attempt ${a.id}`);
     const key = `${a.round}|${a.problemId}`;
-    groups.set(key, [...(groups.get(key) ?? []), a]);
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key)!.push(a);
   }
   const expected: string[] = [];
   for (const [key, group] of groups) {
+    if (!group[0]!.pairEligible) continue;
     const [round, problemId] = key.split('|');
-    if (droppedIn.get(problemId) !== undefined && Number(droppedIn.get(problemId)) <= Number(round))
-      continue;
-    for (const pair of preferencePairs(
-      group.map((a) => ({ id: String(a.id), correct: a.correct === true })),
-    ))
+    const judged = group.map((a) => ({ id: String(a.id), correct: a.correct === true }));
+    for (const pair of preferencePairs(judged))
       expected.push(pairKey({ round: Number(round), problemId, ...pair }));
   }
   assert.deepEqual(pairs.map(pairKey).sort(), expected.sort());
