@@ -2,11 +2,15 @@
 import { parseArgs } from 'node:util';
 import { desc } from 'drizzle-orm';
 import { loadConfig } from '../config/load';
+import type { Config } from '../config/schema';
 import { DirectoryLockedError } from '../db/lock';
 import { runs } from '../db/schema';
-import { roundsTable } from './render';
+import { roundWorkflowId } from '../workflows/ids';
+import { progressQuery } from '../workflows/progress';
+import { statusQuery } from '../workflows/run';
+import { roundsTable, stageLine } from './render';
 import { completedSummaries, initialAccuracy } from './runs';
-import { openDatabaseFor } from './session';
+import { connect, openDatabaseFor } from './session';
 
 export async function statusCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -23,9 +27,18 @@ export async function statusCommand(argv: string[]): Promise<number> {
     database = await openDatabaseFor(config);
   } catch (error) {
     if (!(error instanceof DirectoryLockedError)) throw error;
-    const message = `${error.message}\nWatch it in that terminal, or in the Temporal UI.`;
-    if (values.json) console.log(JSON.stringify({ busy: true, message }));
-    else console.log(message);
+    // The run's own process holds the database: ask its workflows instead.
+    const live = await liveRuns(config).catch(() => []);
+    if (values.json) console.log(JSON.stringify({ busy: true, message: error.message, live }));
+    else {
+      console.log(error.message);
+      for (const run of live) {
+        console.log(
+          `run ${run.runId}: round ${run.round} of ${run.rounds}${run.paused ? ' (paused)' : ''}`,
+        );
+        for (const stage of run.stages) console.log(stageLine(stage));
+      }
+    }
     return 0;
   }
   try {
@@ -57,5 +70,26 @@ export async function statusCommand(argv: string[]): Promise<number> {
     return 0;
   } finally {
     await database.close();
+  }
+}
+
+/** Running runs as their workflows report them (no database needed). */
+async function liveRuns(config: Config) {
+  const temporal = await connect(config, () => {});
+  try {
+    const found = [];
+    const running = temporal.client.workflow.list({
+      query: `WorkflowType = "runWorkflow" AND ExecutionStatus = "Running"`,
+    });
+    for await (const execution of running) {
+      const handle = temporal.client.workflow.getHandle(execution.workflowId);
+      const status = await handle.query(statusQuery);
+      const round = temporal.client.workflow.getHandle(roundWorkflowId(status.runId, status.round));
+      const stages = await round.query(progressQuery).catch(() => []);
+      found.push({ ...status, stages });
+    }
+    return found;
+  } finally {
+    await temporal.close();
   }
 }
