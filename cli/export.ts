@@ -1,10 +1,9 @@
 // `socratic export`: a run's records as JSON lines on stdout, in a stable order.
-import { parseArgs } from 'node:util';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import { loadConfig } from '../config/load';
 import type { Database } from '../db/client';
 import { attempts, evaluations, pairs, problems, refinements } from '../db/schema';
+import { commandConfig, parseCommand, UsageError } from './options';
 import { findRun } from './runs';
 import { openDatabaseFor } from './session';
 
@@ -12,24 +11,19 @@ export const EXPORTS = ['problems', 'attempts', 'pairs', 'generator-data', 'eval
 type What = (typeof EXPORTS)[number];
 
 export async function exportCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      config: { type: 'string' },
-      'state-dir': { type: 'string' },
-      run: { type: 'string', default: 'latest' },
-      what: { type: 'string' },
-      format: { type: 'string', default: 'jsonl' },
-    },
+  const { values } = parseCommand(argv, {
+    run: { type: 'string', default: 'latest' },
+    what: { type: 'string' },
+    format: { type: 'string', default: 'jsonl' },
   });
   const what = values.what as What;
-  if (!EXPORTS.includes(what)) throw new Error(`--what must be one of ${EXPORTS.join(', ')}`);
-  if (values.format !== 'jsonl') throw new Error('--format: only jsonl is supported');
-  const { config } = await loadConfig(values.config, { stateDir: values['state-dir'] });
+  if (!EXPORTS.includes(what)) throw new UsageError(`--what must be one of ${EXPORTS.join(', ')}`);
+  if (values.format !== 'jsonl') throw new UsageError('--format: only jsonl is supported');
+  const { config } = await commandConfig(values);
   const database = await openDatabaseFor(config);
   try {
     const run = await findRun(database.db, values.run);
-    if (!run) throw new Error(`no run ${values.run} in ${database.location}`);
+    if (!run) throw new UsageError(`no run ${values.run} in ${database.location}`);
     for (const row of await exportRows(database.db, run.id, what))
       process.stdout.write(`${JSON.stringify(row)}\n`);
     return 0;

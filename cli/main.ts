@@ -6,6 +6,7 @@ import { DirectoryLockedError } from '../db/lock';
 import { labServeCommand } from '../lab/cli';
 import { verifyCommand } from '../verifier/cli';
 import { exportCommand } from './export';
+import { UsageError } from './options';
 import { runCommand } from './run';
 import { serverCommand } from './server';
 import { statusCommand } from './status';
@@ -55,7 +56,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   } catch (error) {
     // Input mistakes are the user's to fix: print them plainly, without a stack.
-    const known = [ConfigError, ProblemFileError, DirectoryLockedError].some(
+    const known = [ConfigError, ProblemFileError, DirectoryLockedError, UsageError].some(
       (type) => error instanceof type,
     );
     const isArgs = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');

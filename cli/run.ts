@@ -1,6 +1,5 @@
 // `socratic run`: start a run, or resume the unfinished one in the state directory,
 // with a worker in this process, and show its progress until it ends.
-import { parseArgs } from 'node:util';
 import {
   WorkflowFailedError,
   type WorkflowHandle,
@@ -8,7 +7,6 @@ import {
 } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
 import { benchmarkFiles, seedFile } from '../activities/benchmarks';
-import { loadConfig } from '../config/load';
 import { type Config, LAB } from '../config/schema';
 import { loadProblemFile } from '../data/problem-file';
 import { runs } from '../db/schema';
@@ -16,6 +14,7 @@ import { createWorker, quietRuntime } from '../workers/worker';
 import { roundWorkflowId, runWorkflowId } from '../workflows/ids';
 import { progressQuery } from '../workflows/progress';
 import { type RunInput, runWorkflow, statusQuery } from '../workflows/run';
+import { commandConfig, parseCommand, UsageError } from './options';
 import { Reporter } from './reporter';
 import {
   completedSummaries,
@@ -29,21 +28,15 @@ import {
 import { connect, openSession, type Session } from './session';
 
 export async function runCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      config: { type: 'string' },
-      'state-dir': { type: 'string' },
-      rounds: { type: 'string' },
-      seed: { type: 'string' },
-      json: { type: 'boolean', default: false },
-    },
+  const { values } = parseCommand(argv, {
+    rounds: { type: 'string' },
+    seed: { type: 'string' },
+    json: { type: 'boolean', default: false },
   });
   const out = new Reporter(values.json);
-  const { config } = await loadConfig(values.config, {
-    stateDir: values['state-dir'],
-    rounds: values.rounds === undefined ? undefined : positiveInt('--rounds', values.rounds),
-    seed: values.seed === undefined ? undefined : positiveInt('--seed', values.seed),
+  const { config } = await commandConfig(values, {
+    rounds: values.rounds === undefined ? undefined : wholeNumber('--rounds', values.rounds),
+    seed: values.seed === undefined ? undefined : wholeNumber('--seed', values.seed),
   });
   await checkInputs(config); // before anything is written
 
@@ -130,10 +123,10 @@ function rootCause(error: Error): string {
   return cause.message;
 }
 
-function positiveInt(flag: string, value: string): number {
+function wholeNumber(flag: string, value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0)
-    throw new Error(`${flag} expects a whole number, got "${value}"`);
+    throw new UsageError(`${flag} expects a whole number, got "${value}"`);
   return n;
 }
 

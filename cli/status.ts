@@ -1,27 +1,19 @@
 // `socratic status`: the runs of a state directory and where each stands.
-import { parseArgs } from 'node:util';
 import { desc } from 'drizzle-orm';
-import { loadConfig } from '../config/load';
 import type { Config } from '../config/schema';
 import { DirectoryLockedError } from '../db/lock';
 import { runs } from '../db/schema';
 import { roundWorkflowId } from '../workflows/ids';
 import { progressQuery } from '../workflows/progress';
 import { statusQuery } from '../workflows/run';
+import { commandConfig, parseCommand } from './options';
 import { roundsTable, stageLine } from './render';
 import { completedSummaries, initialAccuracy } from './runs';
 import { connect, openDatabaseFor } from './session';
 
 export async function statusCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      config: { type: 'string' },
-      'state-dir': { type: 'string' },
-      json: { type: 'boolean', default: false },
-    },
-  });
-  const { config } = await loadConfig(values.config, { stateDir: values['state-dir'] });
+  const { values } = parseCommand(argv, { json: { type: 'boolean', default: false } });
+  const { config } = await commandConfig(values);
   let database: Awaited<ReturnType<typeof openDatabaseFor>>;
   try {
     database = await openDatabaseFor(config);

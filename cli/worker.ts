@@ -1,16 +1,11 @@
 // `socratic worker`: a worker process of its own, for a cluster (a Temporal server and
 // PostgreSQL shared by several processes). `socratic run` hosts one in-process already.
-import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/load';
 import { createWorker, quietRuntime } from '../workers/worker';
+import { commandConfig, parseCommand } from './options';
 import { connect, openSession } from './session';
 
 export async function workerCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: { config: { type: 'string' }, 'state-dir': { type: 'string' } },
-  });
-  const { config } = await loadConfig(values.config, { stateDir: values['state-dir'] });
+  const { config } = await commandConfig(parseCommand(argv).values);
   quietRuntime();
   const session = await openSession(config);
   try {
