@@ -21,9 +21,10 @@ export async function admitRefinements(
   const limits = config.loop.admission;
   const curriculum = new TextIndex(limits.ngram);
   const existing = await deps.db
-    .select({ text: problems.text })
+    .select({ id: problems.id, text: problems.text, subject: problems.subject })
     .from(problems)
     .where(eq(problems.runId, ref.runId));
+  const subjects = new Map(existing.map((p) => [p.id, p.subject]));
   for (const p of existing) curriculum.add(p.text);
   const benchmarks = await benchmarkIndex(config);
 
@@ -34,16 +35,18 @@ export async function admitRefinements(
     .orderBy(asc(refinements.id));
   let admitted = 0;
   const rejected: Record<string, number> = {};
+  const tally = (reason: string) => {
+    rejected[reason] = (rejected[reason] ?? 0) + 1;
+  };
   for (const candidate of candidates) {
     if (candidate.status === 'rejected') {
-      rejected[candidate.reason ?? 'unknown'] = (rejected[candidate.reason ?? 'unknown'] ?? 0) + 1;
+      tally(candidate.reason ?? 'unknown');
       continue;
     }
     const text = candidate.text ?? '';
     const answer = candidate.answer ?? '';
-    // Already admitted on an earlier try of this activity: count it, the problem row exists.
+    // Admitted on an earlier try of this activity: its problem is in the index already.
     if (candidate.status === 'admitted') {
-      curriculum.add(text);
       admitted++;
       continue;
     }
@@ -51,10 +54,6 @@ export async function admitRefinements(
     const verdict = admit({ text, answer, answerParses }, curriculum, benchmarks, limits);
     if (verdict.admitted) {
       const id = problemId(ref.runId, text);
-      const source = await deps.db
-        .select({ subject: problems.subject })
-        .from(problems)
-        .where(and(eq(problems.runId, ref.runId), eq(problems.id, candidate.sourceProblemId)));
       await deps.db.transaction(async (tx) => {
         await tx
           .insert(problems)
@@ -68,7 +67,7 @@ export async function admitRefinements(
             parentId: candidate.sourceProblemId,
             parentAttemptId: candidate.sourceAttemptId,
             roundCreated: ref.round,
-            subject: source[0]?.subject ?? null,
+            subject: subjects.get(candidate.sourceProblemId) ?? null,
           })
           .onConflictDoNothing();
         await tx
@@ -79,7 +78,7 @@ export async function admitRefinements(
       curriculum.add(text);
       admitted++;
     } else {
-      rejected[verdict.reason] = (rejected[verdict.reason] ?? 0) + 1;
+      tally(verdict.reason);
       await deps.db
         .update(refinements)
         .set({ status: 'rejected', reason: verdict.reason, detail: verdict.detail })

@@ -66,8 +66,6 @@ export async function selectRoundSet(
   return { fresh: set.fresh.length, replay: set.replay.length };
 }
 
-export type RoundProblem = Awaited<ReturnType<typeof problemsOfRound>>[number];
-
 /**
  * The round's problems with their zone: one batch of them when `batch` is given (in the
  * order roundProblemIds slices), else all; optionally only some zones, only active ones.

@@ -11,12 +11,7 @@ export function requestSeed(...parts: (string | number)[]): number {
   return Math.floor(uniform('request-seed', ...parts) * 2 ** 31);
 }
 
-export function attemptId(
-  runId: string,
-  round: number,
-  problemId: string,
-  sampleIndex: number,
-): string {
+function attemptId(runId: string, round: number, problemId: string, sampleIndex: number): string {
   return contentId('attempt', runId, round, problemId, sampleIndex);
 }
 

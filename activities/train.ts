@@ -13,7 +13,7 @@ import type { RoundRef } from './round-set';
 import { handoffModel } from './serving/handoff';
 import { trainActivity } from './trainer';
 
-export function roundDir(config: Config, runId: string, round: number): string {
+function roundDir(config: Config, runId: string, round: number): string {
   return path.join(config.stateDir, 'runs', runId, `round-${round}`);
 }
 

@@ -178,22 +178,30 @@ async function watch(
 ) {
   const { db } = session.database;
   let shown = (await completedSummaries(db, run.id)).length;
+  let watchedRound: number | undefined;
   const result = handle.result().then(
     () => 'done' as const,
     (error: Error) => error,
   );
   for (;;) {
     const outcome = await Promise.race([result, sleep(process.stdout.isTTY ? 250 : 1000)]);
-    const summaries = await completedSummaries(db, run.id);
+    let round: number | undefined;
     try {
-      const status = await handle.query(statusQuery);
-      const roundHandle = handle.client.getHandle(roundWorkflowId(run.id, status.round));
-      out.stages(status.round, await roundHandle.query(progressQuery));
+      round = (await handle.query(statusQuery)).round;
+      const roundHandle = handle.client.getHandle(roundWorkflowId(run.id, round));
+      out.stages(round, await roundHandle.query(progressQuery));
     } catch {
       // Between rounds, or no worker yet: nothing to show this tick.
     }
-    while (shown < summaries.length)
-      out.round(summaries[shown++]!, summaries, await initialAccuracy(db, run.id));
+    // A round can only have finished when the run moved on (or ended): read summaries then.
+    if (round !== watchedRound || outcome !== undefined) {
+      watchedRound = round;
+      const summaries = await completedSummaries(db, run.id);
+      if (shown < summaries.length) {
+        const initial = await initialAccuracy(db, run.id);
+        while (shown < summaries.length) out.round(summaries[shown++]!, summaries, initial);
+      }
+    }
     if (outcome === 'done') return;
     if (outcome instanceof Error) throw outcome;
   }

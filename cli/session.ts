@@ -19,7 +19,7 @@ export interface Session {
   close(): Promise<void>;
 }
 
-export function usesLab(config: Config): boolean {
+function usesLab(config: Config): boolean {
   return (
     Object.values(config.roles).some((r) => r.baseUrl === LAB) ||
     config.loop.seeds === LAB ||

@@ -3,11 +3,10 @@
 
 import { join } from 'node:path';
 import { loadProblemFile } from '../data/problem-file';
+import { SHARED_DATA } from '../data/shared-data';
 
 /** The shared benchmark files, next to the repository (never copied into it). */
-export const BENCH_DIR = process.env.SOCRATIC_SHARED_DATA
-  ? join(process.env.SOCRATIC_SHARED_DATA, 'bench')
-  : join(__dirname, '..', '..', 'shared', 'data', 'bench');
+export const BENCH_DIR = join(SHARED_DATA, 'bench');
 
 const FILES = {
   math500: 'math500.json',

@@ -6,16 +6,18 @@ export const WORKFLOWS_PATH = require.resolve('../workflows');
 
 let runtimeInstalled = false;
 
+const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+
 /**
- * The SDK logs every state change at INFO; a user watching a run wants warnings only.
- * Must run before the first NativeConnection or Worker of the process.
+ * The SDK logs every state change at INFO; a user watching a run wants warnings only
+ * (SOCRATIC_LOG_LEVEL=INFO or DEBUG shows more). Must run before the first
+ * NativeConnection or Worker of the process.
  */
 export function quietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  Runtime.install({
-    logger: new DefaultLogger((process.env.SOCRATIC_LOG_LEVEL as 'WARN') ?? 'WARN'),
-  });
+  const wanted = process.env.SOCRATIC_LOG_LEVEL?.toUpperCase();
+  Runtime.install({ logger: new DefaultLogger(LOG_LEVELS.find((l) => l === wanted) ?? 'WARN') });
 }
 
 export async function createWorker(options: {

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadProblemFile, ProblemFileError, type ProblemRecord } from '../../data/problem-file';
-import { hasSharedData, SHARED_DATA } from './shared-data';
+import { SHARED_DATA } from '../../data/shared-data';
 
 const shared = (file: string) => path.join(SHARED_DATA, file);
 
@@ -17,7 +17,7 @@ function assertWellFormed(records: ProblemRecord[], file: string) {
   }
 }
 
-describe('the shared data files', { skip: !hasSharedData && `no ${SHARED_DATA}` }, () => {
+describe('the shared data files', () => {
   const counts: Record<string, number> = {
     'math/seeds_paper100.jsonl': 100,
     'bench/math500.json': 500,
