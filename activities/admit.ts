@@ -4,13 +4,21 @@ import { and, asc, eq } from 'drizzle-orm';
 import { admit, normaliseProblemText, TextIndex } from '../algorithm/admission';
 import { contentId } from '../algorithm/random';
 import { problems, refinements } from '../db/schema';
-import { verify } from '../verifier';
+import { MAX_ANSWER_CHARS, parseAnswer } from '../verifier/core';
 import { benchmarkIndex } from './benchmarks';
 import { type ActivityDeps, runConfig } from './deps';
 import type { RoundRef } from './round-set';
 
 export function problemId(runId: string, text: string): string {
   return contentId('problem', runId, normaliseProblemText(text));
+}
+
+/**
+ * Whether MathRule can read the answer (as mathematics, a choice letter or prose): an answer
+ * it cannot read would leave every later attempt on the problem to the Teacher alone.
+ */
+export function answerParses(answer: string): boolean {
+  return answer.length <= MAX_ANSWER_CHARS && parseAnswer(answer) !== null;
 }
 
 export async function admitRefinements(
@@ -50,8 +58,12 @@ export async function admitRefinements(
       admitted++;
       continue;
     }
-    const answerParses = answer.trim() !== '' && (await verify(answer, answer)).equal === true;
-    const verdict = admit({ text, answer, answerParses }, curriculum, benchmarks, limits);
+    const verdict = admit(
+      { text, answer, answerParses: answerParses(answer) },
+      curriculum,
+      benchmarks,
+      limits,
+    );
     if (verdict.admitted) {
       const id = problemId(ref.runId, text);
       await deps.db.transaction(async (tx) => {

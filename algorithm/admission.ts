@@ -2,6 +2,7 @@
 
 export type RejectionReason =
   | 'invalid-reply'
+  | 'too-long'
   | 'empty-answer'
   | 'unparseable-answer'
   | 'duplicate'
@@ -12,19 +13,28 @@ export type Admission =
   | { admitted: true }
   | { admitted: false; reason: RejectionReason; detail: string };
 
-/** Lower-case words without LaTeX spacing and punctuation noise: what "the same problem" means. */
+/**
+ * What "the same problem" means: NFC text, lower-cased, without LaTeX spacing and punctuation
+ * noise. ASCII outside the math symbols below is dropped; other scripts' letters, digits and
+ * symbols (≥, ≤, π, é, 三) are kept, so "x ≥ 2" and "x ≤ 2" stay different problems.
+ */
 export function normaliseProblemText(text: string): string {
   return text
+    .normalize('NFC')
     .toLowerCase()
     .replace(/\\(left|right|,|;|!|quad|qquad)/g, ' ')
     .replace(/\\[dt]frac/g, '\\frac')
-    .replace(/[^a-z0-9\\^_+\-*/=<>().{}]+/g, ' ')
+    .replace(/[^\x00-\x7f\p{L}\p{M}\p{N}\p{S}]+/gu, ' ')
+    .replace(/[^a-z0-9\\^_+\-*/=<>().{}\u0080-\u{10ffff}]+/gu, ' ')
     .replace(/\s+/g, ' ')
     .trim();
 }
 
+// Scripts written without spaces: each character counts as a word, so their n-grams exist.
+const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}]/gu;
+
 export function wordNgrams(text: string, n: number): Set<string> {
-  const words = normaliseProblemText(text).split(' ').filter(Boolean);
+  const words = normaliseProblemText(text).replace(UNSPACED, ' $& ').split(' ').filter(Boolean);
   const grams = new Set<string>();
   for (let i = 0; i + n <= words.length; i++) grams.add(words.slice(i, i + n).join(' '));
   if (words.length > 0 && words.length < n) grams.add(words.join(' '));
@@ -32,7 +42,8 @@ export function wordNgrams(text: string, n: number): Set<string> {
 }
 
 export function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
-  if (a.size === 0 && b.size === 0) return 1;
+  // Nothing to compare is no evidence of sameness (exact duplicates are caught by text).
+  if (a.size === 0 || b.size === 0) return 0;
   let shared = 0;
   for (const x of a) if (b.has(x)) shared++;
   return shared / (a.size + b.size - shared);
@@ -78,6 +89,8 @@ export class TextIndex {
 export interface AdmissionLimits {
   nearDuplicateJaccard: number;
   maxBenchmarkOverlap: number;
+  /** Longest problem text admitted, in characters. */
+  maxProblemChars: number;
 }
 
 export function admit(
@@ -86,13 +99,19 @@ export function admit(
   benchmarks: TextIndex,
   limits: AdmissionLimits,
 ): Admission {
+  if (candidate.text.length > limits.maxProblemChars)
+    return {
+      admitted: false,
+      reason: 'too-long',
+      detail: `problem text has ${candidate.text.length} characters (at most ${limits.maxProblemChars})`,
+    };
   if (candidate.answer.trim() === '')
     return { admitted: false, reason: 'empty-answer', detail: 'answer is empty' };
   if (!candidate.answerParses)
     return {
       admitted: false,
       reason: 'unparseable-answer',
-      detail: `answer "${candidate.answer}" does not parse`,
+      detail: `answer "${candidate.answer.slice(0, 200)}" does not parse`,
     };
   if (curriculum.has(candidate.text))
     return {

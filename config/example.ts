@@ -28,6 +28,7 @@ const LINE_COMMENTS: Record<string, string> = {
   'loop.admission.ngram': 'n of the decontamination n-grams',
   'loop.admission.maxBenchmarkOverlap': 'share of n-grams seen in a benchmark',
   'loop.admission.nearDuplicateJaccard': 'similarity that makes a duplicate',
+  'loop.admission.maxProblemChars': 'longer problem texts are rejected',
   'trainer.solver': 'DPO on the preference pairs',
   'trainer.generator': 'value-weighted SFT',
   'trainer.*.heartbeatTimeoutSeconds': 'silent this long = stalled',

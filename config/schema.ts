@@ -101,6 +101,8 @@ export const Config = z
             ngram: z.number().int().positive().default(8),
             maxBenchmarkOverlap: z.number().min(0).max(1).default(0.5),
             nearDuplicateJaccard: z.number().min(0).max(1).default(0.8),
+            /** Longer problem texts are rejected (a runaway reply is no problem statement). */
+            maxProblemChars: z.number().int().positive().default(8000),
           })
           .strict()
           .prefault({}),

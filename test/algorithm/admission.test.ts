@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { admit, normaliseProblemText, TextIndex } from '../../algorithm';
+import { answerParses, problemId } from '../../activities/admit';
+import { admit, jaccard, normaliseProblemText, TextIndex, wordNgrams } from '../../algorithm';
 
-const limits = { nearDuplicateJaccard: 0.8, maxBenchmarkOverlap: 0.5 };
+const limits = { nearDuplicateJaccard: 0.8, maxBenchmarkOverlap: 0.5, maxProblemChars: 500 };
 
 function index(texts: string[], n = 8) {
   const idx = new TextIndex(n);
@@ -73,4 +74,61 @@ test('n-gram overlap with a benchmark is decontaminated', () => {
     limits,
   );
   assert.equal(!r.admitted && r.reason, 'benchmark-overlap');
+});
+
+test('an answer MathRule cannot read is unparseable; maths, letters and prose are not', () => {
+  for (const answer of ['24', '\\frac{1}{2}', '[0,1)', '(B)', 'yes', '\\boxed{7}'])
+    assert.equal(answerParses(answer), true, answer);
+  for (const answer of [
+    '\\frac{1}{',
+    'x^2+',
+    '(1, 2',
+    '\\sqrt{',
+    '\\boxed{}',
+    '',
+    'x'.repeat(3000),
+  ])
+    assert.equal(answerParses(answer), false, answer);
+});
+
+test('a problem text longer than the cap is rejected before anything else', () => {
+  const r = admit(
+    { ...fresh, text: `${fresh.text} ${'and more '.repeat(60)}` },
+    curriculum,
+    benchmarks,
+    limits,
+  );
+  assert.equal(!r.admitted && r.reason, 'too-long');
+  assert.match(!r.admitted ? r.detail : '', /at most 500/);
+});
+
+test("non-ASCII symbols are part of a problem's identity", () => {
+  const a = 'Find all x with x ≥ 2 and x ≤ 5.';
+  const b = 'Find all x with x ≤ 2 and x ≥ 5.';
+  assert.notEqual(normaliseProblemText(a), normaliseProblemText(b));
+  assert.notEqual(problemId('run', a), problemId('run', b));
+  const r = admit({ ...fresh, text: b }, index([a]), index([]), limits);
+  assert.equal(r.admitted, true, JSON.stringify(r));
+  // NFC: a composed and a decomposed é are the same problem.
+  assert.equal(
+    problemId('run', 'Combien de côtés a un hexagone régulier ?'),
+    problemId('run', 'Combien de co\u0302te\u0301s a un hexagone re\u0301gulier ?'),
+  );
+});
+
+test('problems in other scripts are neither near-duplicates of each other nor free of decontamination', () => {
+  const curriculumRu = index(['Найдите сумму первых двадцати положительных нечётных чисел.']);
+  const other = { ...fresh, text: 'Сколько положительных делителей у числа 360?' };
+  assert.deepEqual(admit(other, curriculumRu, index([]), limits), { admitted: true });
+  const chinese = '求所有满足条件的正整数的个数并说明理由';
+  assert.deepEqual(
+    admit({ ...fresh, text: '三角形的内角和是多少度' }, index([chinese]), index([]), limits),
+    {
+      admitted: true,
+    },
+  );
+  const r = admit({ ...fresh, text: `${chinese}。` }, index([]), index([chinese]), limits);
+  assert.equal(!r.admitted && r.reason, 'benchmark-overlap');
+  assert.ok(wordNgrams('Сколько делителей у числа 360?', 3).size > 0);
+  assert.equal(jaccard(new Set(), new Set()), 0);
 });
