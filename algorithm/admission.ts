@@ -24,7 +24,7 @@ export function normaliseProblemText(text: string): string {
     .toLowerCase()
     .replace(/\\(left|right|,|;|!|quad|qquad)/g, ' ')
     .replace(/\\[dt]frac/g, '\\frac')
-    .replace(/[^\x00-\x7f\p{L}\p{M}\p{N}\p{S}]+/gu, ' ')
+    .replace(/[^\p{ASCII}\p{L}\p{M}\p{N}\p{S}]+/gu, ' ')
     .replace(/[^a-z0-9\\^_+\-*/=<>().{}\u0080-\u{10ffff}]+/gu, ' ')
     .replace(/\s+/g, ' ')
     .trim();
