@@ -1,6 +1,6 @@
 // Loads the seed problems into a run's curriculum (round 0), in one transaction.
 
-import { loadProblemFile } from '../data/problem-file';
+import { loadSeedFile } from '../data/problem-file';
 import { problems } from '../db/schema';
 import { problemId } from './admit';
 import { seedFile } from './benchmarks';
@@ -8,7 +8,7 @@ import { type ActivityDeps, runConfig } from './deps';
 
 export async function loadSeeds(deps: ActivityDeps, runId: string): Promise<{ seeds: number }> {
   const config = await runConfig(deps.db, runId);
-  const records = await loadProblemFile(seedFile(config));
+  const records = await loadSeedFile(seedFile(config));
   const rows = records.map((r) => ({
     runId,
     id: problemId(runId, r.text),

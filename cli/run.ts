@@ -8,7 +8,7 @@ import {
 import { eq } from 'drizzle-orm';
 import { benchmarkFiles, seedFile } from '../activities/benchmarks';
 import { type Config, LAB } from '../config/schema';
-import { loadProblemFile } from '../data/problem-file';
+import { loadProblemFile, loadSeedFile } from '../data/problem-file';
 import { runs } from '../db/schema';
 import { createWorker, quietRuntime } from '../workers/worker';
 import { roundWorkflowId, runWorkflowId } from '../workflows/ids';
@@ -132,7 +132,7 @@ function wholeNumber(flag: string, value: string): number {
 
 /** Seed and benchmark files are read whole before a run starts: a bad line stops it here. */
 async function checkInputs(config: Config): Promise<void> {
-  if (config.loop.seeds !== LAB) await loadProblemFile(seedFile(config));
+  if (config.loop.seeds !== LAB) await loadSeedFile(seedFile(config));
   if (config.evaluation.benchmarks !== LAB)
     for (const b of benchmarkFiles(config)) await loadProblemFile(b.path);
 }

@@ -3,7 +3,10 @@
 // file, line and field; loading never writes anything.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { normaliseProblemText } from '../algorithm/admission';
+import { verifySync } from '../verifier/core';
 import { jsonArrayElementOffsets, jsonErrorOffset } from './json-array-elements';
+import { quoteLongNumbers } from './json-numbers';
 import { LineIndex } from './line-index';
 import { ProblemFileError } from './problem-file-error';
 import { type ProblemRecord, ProblemShape } from './problem-shapes';
@@ -27,6 +30,11 @@ export interface LoadProblemOptions {
   skipInvalidRecords?: boolean;
   /** Told about each skipped record, so callers can warn. */
   onSkippedRecord?: (error: ProblemFileError) => void;
+  /**
+   * Fail when the same problem (same normalised text) appears twice with answers MathRule
+   * does not find equal: one of them is wrong, and which one would be left to chance.
+   */
+  rejectConflictingDuplicates?: boolean;
 }
 
 export async function loadProblemFile(
@@ -56,13 +64,30 @@ export async function loadProblemFile(
     throw new ProblemFileError(file, undefined, undefined, 'no problem records in the file');
   }
   const records: ProblemRecord[] = [];
+  const firstSeen = new Map<string, { answer: string; line: number }>();
   for (const located of values) {
+    let record: ProblemRecord;
     try {
-      records.push(toProblemRecord(file, located));
+      record = toProblemRecord(file, located);
     } catch (error) {
       if (!(options.skipInvalidRecords && error instanceof ProblemFileError)) throw error;
       options.onSkippedRecord?.(error);
+      continue;
     }
+    if (options.rejectConflictingDuplicates) {
+      const key = normaliseProblemText(record.text);
+      const first = firstSeen.get(key);
+      if (!first) firstSeen.set(key, { answer: record.answer, line: located.line });
+      else if (verifySync(first.answer, record.answer).equal !== true)
+        throw new ProblemFileError(
+          file,
+          located.line,
+          'answer',
+          `the same problem as ${file}:${first.line} with a different answer ` +
+            `(${JSON.stringify(first.answer)} there, ${JSON.stringify(record.answer)} here)`,
+        );
+    }
+    records.push(record);
   }
   if (records.length === 0) {
     throw new ProblemFileError(file, undefined, undefined, 'no usable problem records in the file');
@@ -77,7 +102,7 @@ function jsonLineValues(file: string, content: string): LocatedValue[] {
     const line = index + 1;
     if (text.trim() === '') return;
     try {
-      values.push({ value: JSON.parse(text), line, sourceRef: `${base}:${line}` });
+      values.push({ value: parseKeepingDigits(text), line, sourceRef: `${base}:${line}` });
     } catch (error) {
       throw new ProblemFileError(
         file,
@@ -94,7 +119,7 @@ function jsonArrayValues(file: string, content: string): LocatedValue[] {
   const lines = new LineIndex(content);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(content);
+    parsed = parseKeepingDigits(content);
   } catch (error) {
     const offset = jsonErrorOffset(error);
     const line = offset === undefined ? undefined : lines.lineAt(offset);
@@ -122,6 +147,13 @@ function jsonArrayValues(file: string, content: string): LocatedValue[] {
   }));
 }
 
+/** JSON.parse, with numbers a double cannot hold read as their source digits (errors point into the original). */
+function parseKeepingDigits(json: string): unknown {
+  const parsed: unknown = JSON.parse(json);
+  const quoted = quoteLongNumbers(json);
+  return quoted === json ? parsed : JSON.parse(quoted);
+}
+
 function toProblemRecord(file: string, { value, line, sourceRef }: LocatedValue): ProblemRecord {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new ProblemFileError(
@@ -147,4 +179,9 @@ function toProblemRecord(file: string, { value, line, sourceRef }: LocatedValue)
     throw new ProblemFileError(file, line, field, detail);
   }
   return { ...result.data, sourceRef };
+}
+
+/** A seed file: the same problem twice with different answers is an error there. */
+export function loadSeedFile(file: string): Promise<ProblemRecord[]> {
+  return loadProblemFile(file, { rejectConflictingDuplicates: true });
 }

@@ -4,7 +4,12 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { loadProblemFile, ProblemFileError, type ProblemRecord } from '../../data/problem-file';
+import {
+  loadProblemFile,
+  loadSeedFile,
+  ProblemFileError,
+  type ProblemRecord,
+} from '../../data/problem-file';
 import { SHARED_DATA } from '../../data/shared-data';
 
 const shared = (file: string) => path.join(SHARED_DATA, file);
@@ -256,6 +261,50 @@ describe('malformed problem files', () => {
     );
     assert.equal(records[5]?.solution, 'Add them.');
     assert.equal(records[3]?.sourceRef, 'mixed.jsonl:4');
+  });
+
+  it('integer answers beyond 2^53 keep their digits, in JSON lines and arrays', async () => {
+    const lines = await write(
+      'big.jsonl',
+      '{"problem": "What is 2^64?", "answer": 18446744073709551616}\n' +
+        '{"question": "Pi to 20 places?", "answer": 3.14159265358979323846, "note": "12345678901234567890"}\n' +
+        '{"problem": "Small", "answer": 27.0, "level": 3}\n',
+    );
+    assert.deepEqual(
+      (await loadProblemFile(lines)).map((r) => r.answer),
+      ['18446744073709551616', '3.14159265358979323846', '27'],
+    );
+    const array = await write(
+      'big.json',
+      '[\n  {"problem": "a", "answer": -9007199254740993},\n  {"problem": "b", "answer": 12}\n]',
+    );
+    assert.deepEqual(
+      (await loadProblemFile(array)).map((r) => r.answer),
+      ['-9007199254740993', '12'],
+    );
+  });
+
+  it('a seed file with the same problem twice and different answers names both lines', async () => {
+    const file = await write(
+      'dup-seeds.jsonl',
+      [
+        { problem: 'What is 1+1?', answer: '2' },
+        { problem: 'What is 2+2?', answer: '4' },
+        { problem: 'What is 2+2?', answer: '\\frac{8}{2}' },
+        { problem: 'WHAT is  1+1 ?', answer: '3' },
+      ]
+        .map((r) => JSON.stringify(r))
+        .join('\n'),
+    );
+    await assert.rejects(loadSeedFile(file), (error: unknown) => {
+      assert.ok(error instanceof ProblemFileError, String(error));
+      assert.equal(error.line, 4);
+      assert.equal(error.field, 'answer');
+      assert.match(error.message, /dup-seeds\.jsonl:4: .*dup-seeds\.jsonl:1 .*"2" there, "3" here/);
+      return true;
+    });
+    // Benchmarks are read as they are; an equal answer written differently is no conflict.
+    assert.equal((await loadProblemFile(file)).length, 4);
   });
 
   it('loading never writes anything', async () => {
