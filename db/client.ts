@@ -41,7 +41,7 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
 async function openPglite(dataDir: string): Promise<DatabaseHandle> {
   // PGlite corrupts a data directory opened by two processes at once: refuse the second.
   mkdirSync(dataDir, { recursive: true });
-  const release = acquireDirectoryLock(dataDir);
+  const release = await acquireDirectoryLock(dataDir);
   try {
     const { PGlite } = await import('@electric-sql/pglite');
     const { drizzle } = await import('drizzle-orm/pglite');
@@ -54,11 +54,11 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
       location: dataDir,
       close: async () => {
         await client.close();
-        release();
+        await release();
       },
     };
   } catch (error) {
-    release();
+    await release();
     throw error;
   }
 }

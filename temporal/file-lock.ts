@@ -9,6 +9,17 @@ export interface FileLockOptions {
   onWait?: (holderPid: number) => void;
 }
 
+/** Another live process holds the lock (and we stopped waiting for it). */
+export class FileLockHeldError extends Error {
+  constructor(
+    readonly lockPath: string,
+    readonly holderPid: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /**
  * Runs fn while holding an exclusive lock file (created with O_EXCL, holding the owner's pid).
  * A lock left behind by a dead process (e.g. one killed with kill -9) is taken over.
@@ -18,15 +29,30 @@ export async function withFileLock<T>(
   options: FileLockOptions,
   fn: () => Promise<T>,
 ): Promise<T> {
-  lockPath = resolve(lockPath);
-  await acquire(lockPath, options);
-  heldHere.add(lockPath);
+  const release = await acquireFileLock(lockPath, options);
   try {
     return await fn();
   } finally {
-    heldHere.delete(lockPath);
-    await rm(lockPath, { force: true });
+    await release();
   }
+}
+
+/**
+ * Takes the lock file and returns its release: the file appears atomically with our pid in
+ * it, and a stale one is removed only if it still names the dead holder when re-read.
+ * Waits up to timeoutMs for a live holder (0: fail at once with FileLockHeldError).
+ */
+export async function acquireFileLock(
+  lockPath: string,
+  options: FileLockOptions,
+): Promise<() => Promise<void>> {
+  lockPath = resolve(lockPath);
+  await acquire(lockPath, options);
+  heldHere.add(lockPath);
+  return async () => {
+    if (!heldHere.delete(lockPath)) return;
+    await rm(lockPath, { force: true });
+  };
 }
 
 // Locks this process holds now: a lock file naming our own pid but not in here is a leftover
@@ -40,7 +66,12 @@ async function acquire(lockPath: string, options: FileLockOptions): Promise<void
   for (;;) {
     if (await tryCreate(lockPath)) return;
     const holder = await readHolderPid(lockPath);
-    if (holder === undefined) continue; // released between our two calls
+    if (holder === undefined) {
+      // Released between our two calls, or a file without a pid (torn by an older version): stale.
+      if ((await readFile(lockPath, 'utf8').catch(() => '1')).trim() === '')
+        await rm(lockPath, { force: true });
+      continue;
+    }
     const holderGone = holder === process.pid ? !heldHere.has(lockPath) : !isProcessAlive(holder);
     if (holderGone) {
       // Re-read right before removing so we do not delete a lock a rival took over meanwhile.
@@ -52,7 +83,9 @@ async function acquire(lockPath: string, options: FileLockOptions): Promise<void
       warned = true;
     }
     if (Date.now() >= deadline) {
-      throw new Error(
+      throw new FileLockHeldError(
+        lockPath,
+        holder,
         `Timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for the lock ${lockPath} held by pid ${holder}. ` +
           'If that process is stuck, stop it or delete the lock file.',
       );
