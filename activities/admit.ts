@@ -2,7 +2,7 @@
 // and D_{t+1} = D_t ∪ admitted. Every rejection keeps its reason.
 import { and, asc, eq } from 'drizzle-orm';
 import { admit, normaliseProblemText, TextIndex } from '../algorithm/admission';
-import { contentId } from '../algorithm/random';
+import { contentId, runContentKey } from '../algorithm/random';
 import { problems, refinements } from '../db/schema';
 import { MAX_ANSWER_CHARS, parseAnswer } from '../verifier/core';
 import { benchmarkIndex } from './benchmarks';
@@ -10,7 +10,7 @@ import { type ActivityDeps, runConfig } from './deps';
 import type { RoundRef } from './round-set';
 
 export function problemId(runId: string, text: string): string {
-  return contentId('problem', runId, normaliseProblemText(text));
+  return contentId('problem', runContentKey(runId), normaliseProblemText(text));
 }
 
 /**

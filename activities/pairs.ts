@@ -4,7 +4,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { and, asc, eq, gt, inArray, lte } from 'drizzle-orm';
 import { preferencePairs } from '../algorithm/pairs';
-import { contentId } from '../algorithm/random';
+import { contentId, runContentKey } from '../algorithm/random';
 import { splitOf } from '../algorithm/split';
 import type { Database } from '../db/client';
 import { attempts, pairs, problems } from '../db/schema';
@@ -35,7 +35,7 @@ export async function buildPairs(deps: ActivityDeps, ref: RoundRef): Promise<{ p
     ).map((pair) => {
       const id = contentId(
         'pair',
-        ref.runId,
+        runContentKey(ref.runId),
         ref.round,
         problemId,
         pair.chosenAttemptId ?? 'reference',

@@ -1,7 +1,7 @@
 // SPEC §3 step 8: the Teacher writes a new problem from each learning problem (aimed at
 // a failed attempt's error) and each mastered one (a harder variant). Candidates wait
 // for admission; an invalid reply is a recorded rejection, never a crashed round.
-import { contentId } from '../algorithm/random';
+import { contentId, runContentKey } from '../algorithm/random';
 import { refinements } from '../db/schema';
 import { PROMPT_VERSIONS, refineHarderPrompt, refineTargetedPrompt } from '../prompts';
 import { NewProblemReply } from '../prompts/replies';
@@ -63,7 +63,7 @@ export async function refineBatch(
         NewProblemReply,
       );
       const base = {
-        id: contentId('refinement', ref.runId, ref.round, source.id, index),
+        id: contentId('refinement', runContentKey(ref.runId), ref.round, source.id, index),
         runId: ref.runId,
         round: ref.round,
         sourceProblemId: source.id,

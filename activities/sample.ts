@@ -1,5 +1,5 @@
 // SPEC §3 step 2: k Solver attempts per problem, one batch of problems per activity.
-import { contentId, uniform } from '../algorithm/random';
+import { contentId, runContentKey, uniform } from '../algorithm/random';
 import { attempts } from '../db/schema';
 import { PROMPT_VERSIONS, solvePrompt } from '../prompts';
 import { extractAnswer } from '../verifier';
@@ -12,7 +12,7 @@ export function requestSeed(...parts: (string | number)[]): number {
 }
 
 function attemptId(runId: string, round: number, problemId: string, sampleIndex: number): string {
-  return contentId('attempt', runId, round, problemId, sampleIndex);
+  return contentId('attempt', runContentKey(runId), round, problemId, sampleIndex);
 }
 
 export async function sampleBatch(

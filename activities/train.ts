@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { heartbeat } from '@temporalio/activity';
 import { and, desc, eq, lt } from 'drizzle-orm';
-import { contentId } from '../algorithm/random';
+import { contentId, runContentKey } from '../algorithm/random';
 import { type Config, LAB } from '../config/schema';
 import { models } from '../db/schema';
 import { labTrainerCommand } from '../lab/trainer';
@@ -85,7 +85,7 @@ export async function trainSolver(deps: ActivityDeps, ref: RoundRef): Promise<Tr
   await deps.db
     .insert(models)
     .values({
-      id: contentId('model', ref.runId, 'solver', ref.round),
+      id: contentId('model', runContentKey(ref.runId), 'solver', ref.round),
       runId: ref.runId,
       role: 'solver',
       round: ref.round,

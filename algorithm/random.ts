@@ -19,3 +19,15 @@ export function seededShuffle<T extends string>(items: readonly T[], seed: strin
     .sort((a, b) => a.key - b.key || (a.item < b.item ? -1 : 1))
     .map((x) => x.item);
 }
+
+/**
+ * A run id is `<content part>-<database part>`. The content part derives from the config, so
+ * the same config gives the same data (ids, splits, exports) in any database; the database
+ * part is random per database, so two databases never share a run's Temporal workflows.
+ * Content ids of a run's rows derive from the content part (an id without a dash, from
+ * before run ids had a database part, is all content).
+ */
+export function runContentKey(runId: string): string {
+  const dash = runId.indexOf('-');
+  return dash < 0 ? runId : runId.slice(0, dash);
+}

@@ -1,11 +1,13 @@
 // Finding the run a state directory holds, or creating one.
+import { randomBytes } from 'node:crypto';
 import { and, asc, count, desc, eq } from 'drizzle-orm';
 import type { RoundSummary } from '../activities';
 import { contentId } from '../algorithm/random';
 import { configHash } from '../config/load';
+import { withoutSecrets } from '../config/secrets';
 import { type Config, Config as ConfigSchema } from '../config/schema';
 import type { Database } from '../db/client';
-import { evaluations, rounds, runs } from '../db/schema';
+import { evaluations, meta, rounds, runs } from '../db/schema';
 
 export type RunRow = typeof runs.$inferSelect;
 
@@ -27,18 +29,30 @@ export async function findRun(db: Database, id: string): Promise<RunRow | undefi
   return run;
 }
 
+/** This database's random identity, made on first use and stored in it (run ids carry it). */
+export async function databaseId(db: Database): Promise<string> {
+  await db
+    .insert(meta)
+    .values({ key: 'database-id', value: randomBytes(4).toString('hex') })
+    .onConflictDoNothing();
+  const [row] = await db.select().from(meta).where(eq(meta.key, 'database-id'));
+  return row!.value;
+}
+
 /**
- * A new run. Its id depends on the config (not on where its state lives) and on how many
- * such runs this database already has, so the same config and seed give the same ids and
- * the same exported data in any state directory.
+ * A new run. Its id is `<content part>-<database part>` (see runContentKey): the content part
+ * depends on the config (not on where its state lives) and on how many such runs this
+ * database already has, so the same config and seed give the same data in any state
+ * directory; the database part keeps two databases off each other's Temporal workflows.
  */
 export async function createRun(db: Database, config: Config): Promise<RunRow> {
-  const portable = configHash({ ...config, stateDir: '' });
+  const portable = configHash({ ...withoutSecrets(config), stateDir: '' });
   const [existing] = await db
     .select({ n: count() })
     .from(runs)
     .where(eq(runs.configHash, portable));
-  const id = contentId('run', portable, (existing?.n ?? 0) + 1).slice(0, 12);
+  const content = contentId('run', portable, (existing?.n ?? 0) + 1).slice(0, 12);
+  const id = `${content}-${await databaseId(db)}`;
   const [run] = await db
     .insert(runs)
     .values({
@@ -46,7 +60,7 @@ export async function createRun(db: Database, config: Config): Promise<RunRow> {
       status: 'running',
       seed: config.seed,
       rounds: config.rounds,
-      config,
+      config: withoutSecrets(config),
       configHash: portable,
     })
     .returning();
@@ -87,4 +101,27 @@ export async function initialAccuracy(
     .from(evaluations)
     .where(and(eq(evaluations.runId, runId), eq(evaluations.round, 0)));
   return Object.fromEntries(rows.map((r) => [r.benchmark, r.accuracy]));
+}
+
+/** The memo a run's workflow is started with: which database it belongs to. */
+export function runMemo(database: string): Record<string, string> {
+  return { socraticDatabase: database };
+}
+
+/**
+ * Refuses to attach to a workflow of another database (a shared Temporal cluster, a state
+ * directory deleted and made again): its activities would write into the wrong data.
+ */
+export function assertRunOfDatabase(
+  workflowId: string,
+  memo: Record<string, unknown> | undefined,
+  database: string,
+): void {
+  const owner = memo?.socraticDatabase;
+  if (owner === database) return;
+  throw new Error(
+    `the Temporal workflow ${workflowId} belongs to ${typeof owner === 'string' ? `database ${owner}` : 'no socratic database'}, ` +
+      `not to this one (${database}); it is left alone. Use another Temporal namespace, or ` +
+      'terminate that workflow if it is an abandoned run.',
+  );
 }

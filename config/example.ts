@@ -42,6 +42,8 @@ const LINE_COMMENTS: Record<string, string> = {
   'lab.latencyMs': 'added to every response',
   'temporal.heartbeatTimeoutSeconds': "seconds before a dead worker's batch is retried",
   'temporal.parallelBatches': 'batches of one stage running at once',
+  'temporal.allowInsecure': 'plaintext to a server on another machine',
+  'trainer.*.env': 'secret variables it may see (withheld otherwise)',
 };
 
 /** Comment lines above a setting. */
@@ -93,6 +95,8 @@ const OPTIONAL_AFTER: Record<string, [string, string?][]> = {
   'temporal.parallelBatches': [
     ['address: temporal.example.com:7233', 'unset = the embedded dev server'],
     ['tls: { serverName: temporal.example.com, certPath: client.pem, keyPath: client.key }'],
+    ['apiKeyEnv: TEMPORAL_API_KEY', 'variable holding the API key; implies TLS'],
+    ['profile: prod', "a profile of the Temporal CLI's temporal.toml"],
   ],
 };
 

@@ -121,10 +121,10 @@ export function resolveConfigPaths(config: Config, baseDir: string): Config {
   for (const role of [trainer.solver, trainer.generator]) {
     if (role.outputRoot !== undefined) role.outputRoot = at(role.outputRoot);
   }
-  if (temporal.tls) {
+  if (typeof temporal.tls === 'object') {
     const tls = temporal.tls;
-    tls.certPath = at(tls.certPath);
-    tls.keyPath = at(tls.keyPath);
+    if (tls.certPath !== undefined) tls.certPath = at(tls.certPath);
+    if (tls.keyPath !== undefined) tls.keyPath = at(tls.keyPath);
     if (tls.caPath !== undefined) tls.caPath = at(tls.caPath);
   }
   return resolved;

@@ -38,6 +38,8 @@ const trainer = z
     maxAttempts: z.number().int().positive().default(5),
     /** Where checkpoints go; default `<stateDir>/models`. */
     outputRoot: z.string().optional(),
+    /** Secret variables (a role's apiKeyEnv, DATABASE_URL) the trainer may see; others are withheld. */
+    env: z.array(z.string().min(1)).default([]),
   })
   .strict()
   .prefault({});
@@ -53,6 +55,8 @@ const serving = z
         mode: z.literal('command'),
         command: z.array(z.string().min(1)).min(1),
         timeoutSeconds: z.number().positive().default(600),
+        /** Secret variables the deploy command may see; others are withheld. */
+        env: z.array(z.string().min(1)).default([]),
       })
       .strict(),
   ])
@@ -149,15 +153,29 @@ export const Config = z
         heartbeatTimeoutSeconds: z.number().positive().default(30),
         /** Batches of one stage that run at once (each bounded further by per-role concurrency). */
         parallelBatches: z.number().int().positive().default(4),
+        /**
+         * true = TLS checked against the system's CAs (e.g. Temporal Cloud with an API key);
+         * an object adds a CA, a server name or a client certificate pair (mTLS).
+         */
         tls: z
-          .object({
-            serverName: z.string().optional(),
-            certPath: z.string(),
-            keyPath: z.string(),
-            caPath: z.string().optional(),
-          })
-          .strict()
+          .union([
+            z.boolean(),
+            z
+              .object({
+                serverName: z.string().optional(),
+                certPath: z.string().optional(),
+                keyPath: z.string().optional(),
+                caPath: z.string().optional(),
+              })
+              .strict(),
+          ])
           .optional(),
+        /** Variable holding a Temporal API key (Temporal Cloud); TEMPORAL_API_KEY is read too. */
+        apiKeyEnv: z.string().optional(),
+        /** A profile of the Temporal CLI's TOML config (TEMPORAL_CONFIG_FILE or its default path). */
+        profile: z.string().optional(),
+        /** Allow a plaintext connection to a Temporal server that is not on this machine. */
+        allowInsecure: z.boolean().default(false),
       })
       .strict()
       .prefault({}),

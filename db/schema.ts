@@ -226,3 +226,9 @@ export const replyRejections = pgTable('reply_rejections', {
   content: text('content').notNull(),
   createdAt: createdAt(),
 });
+
+/** Facts about this database itself; `database-id` is its random identity, which run ids carry. */
+export const meta = pgTable('meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});

@@ -6,6 +6,8 @@ export interface WaitForTemporalOptions {
   /** Overall budget; a dev server on a loaded 2-core machine can take tens of seconds. */
   timeoutMs: number;
   tls?: TLSConfig;
+  /** Temporal Cloud API key (sent as a bearer token; needs TLS). */
+  apiKey?: string;
   /** Stop waiting early when this says the server is gone (returns why, or undefined while fine). */
   whyGaveUp?: () => string | undefined;
 }
@@ -40,6 +42,7 @@ export async function waitForTemporal(
       connection = await Connection.connect({
         address,
         tls: options.tls,
+        apiKey: options.apiKey,
         connectTimeout: Math.max(500, Math.min(3_000, left)),
       });
       await connection.workflowService.getSystemInfo({});

@@ -142,8 +142,9 @@ describe('loadConfig', () => {
     assert.deepEqual(config.evaluation.decontaminate, [path.join(dir, 'extra.jsonl')]);
     assert.equal(config.trainer.solver.outputRoot, path.join(dir, 'models'));
     assert.equal(config.trainer.generator.outputRoot, undefined);
-    assert.equal(config.temporal.tls?.certPath, path.join(dir, 'tls', 'c.pem'));
-    assert.equal(config.temporal.tls?.caPath, undefined);
+    const tls = typeof config.temporal.tls === 'object' ? config.temporal.tls : undefined;
+    assert.equal(tls?.certPath, path.join(dir, 'tls', 'c.pem'));
+    assert.equal(tls?.caPath, undefined);
   });
 
   it('keeps "lab" as it is', async () => {
