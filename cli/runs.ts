@@ -4,8 +4,8 @@ import { and, asc, count, desc, eq } from 'drizzle-orm';
 import type { RoundSummary } from '../activities';
 import { contentId } from '../algorithm/random';
 import { configHash } from '../config/load';
-import { withoutSecrets } from '../config/secrets';
 import { type Config, Config as ConfigSchema } from '../config/schema';
+import { withoutSecrets } from '../config/secrets';
 import type { Database } from '../db/client';
 import { evaluations, meta, rounds, runs } from '../db/schema';
 
