@@ -5,6 +5,7 @@ import { heartbeat } from '@temporalio/activity';
 import { and, desc, eq, lt } from 'drizzle-orm';
 import { contentId, runContentKey } from '../algorithm/random';
 import { type Config, LAB } from '../config/schema';
+import { environmentWithout, withheldVariables } from '../config/secrets';
 import { models } from '../db/schema';
 import { labTrainerCommand } from '../lab/trainer';
 import { type ActivityDeps, runConfig } from './deps';
@@ -68,6 +69,7 @@ export async function trainSolver(deps: ActivityDeps, ref: RoundRef): Promise<Tr
   );
   const result = await trainActivity({
     command: settings.command.length > 0 ? settings.command : labTrainerCommand(),
+    withholdEnv: withheldVariables(config, settings.env),
     manifest: {
       kind: 'dpo',
       runId: ref.runId,
@@ -128,6 +130,9 @@ export async function ensureSolverServed(
       modelName: serving.mode === 'static' ? (serving.model ?? role.model) : servedName,
       modelPath: model.path ?? '',
       command: serving.mode === 'command' ? serving.command : undefined,
+      env: environmentWithout(
+        withheldVariables(config, serving.mode === 'command' ? serving.env : []),
+      ),
       timeoutSeconds: serving.mode === 'static' ? 0 : serving.timeoutSeconds,
     });
   }

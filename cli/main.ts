@@ -1,6 +1,8 @@
 // The `socratic` command line.
+import { inspect } from 'node:util';
 import { initConfigCommand } from '../config/example';
 import { ConfigError } from '../config/load';
+import { redactSecrets } from '../config/secrets';
 import { ProblemFileError } from '../data/problem-file';
 import { DirectoryLockedError } from '../db/lock';
 import { labServeCommand } from '../lab/cli';
@@ -60,7 +62,10 @@ export async function main(argv: string[]): Promise<number> {
       (type) => error instanceof type,
     );
     const isArgs = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    console.error(known || isArgs ? `error: ${(error as Error).message}` : error);
+    // A database error quotes its query's parameters: no URL password may be printed with them.
+    console.error(
+      redactSecrets(known || isArgs ? `error: ${(error as Error).message}` : inspect(error)),
+    );
     return 1;
   }
 }

@@ -17,12 +17,15 @@ import { type RunInput, runWorkflow, statusQuery } from '../workflows/run';
 import { commandConfig, parseCommand, UsageError } from './options';
 import { Reporter } from './reporter';
 import {
+  assertRunOfDatabase,
   completedSummaries,
   createRun,
+  databaseId,
   firstIncompleteRound,
   initialAccuracy,
   type RunRow,
   runConfigOf,
+  runMemo,
   unfinishedRun,
 } from './runs';
 import { connect, openSession, type Session } from './session';
@@ -142,9 +145,13 @@ type Client = Awaited<ReturnType<typeof connect>>['client'];
 async function startOrAttach(client: Client, session: Session, run: RunRow, config: Config) {
   const workflowId = runWorkflowId(run.id);
   const handle = client.workflow.getHandle<typeof runWorkflow>(workflowId);
+  const database = await databaseId(session.database.db);
   try {
-    const { status } = await handle.describe();
-    if (status.name === 'RUNNING') return handle;
+    const { status, memo } = await handle.describe();
+    if (status.name === 'RUNNING') {
+      assertRunOfDatabase({ id: run.id, workflowId }, memo, database);
+      return handle;
+    }
   } catch (error) {
     if (!(error instanceof WorkflowNotFoundError)) throw error;
   }
@@ -165,6 +172,7 @@ async function startOrAttach(client: Client, session: Session, run: RunRow, conf
     workflowId,
     taskQueue: config.temporal.taskQueue,
     args: [input],
+    memo: runMemo(database),
     workflowIdConflictPolicy: 'USE_EXISTING',
   });
 }

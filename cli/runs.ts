@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, count, desc, eq } from 'drizzle-orm';
 import type { RoundSummary } from '../activities';
-import { contentId } from '../algorithm/random';
+import { contentId, runContentKey } from '../algorithm/random';
 import { configHash } from '../config/load';
 import { type Config, Config as ConfigSchema } from '../config/schema';
 import { withoutSecrets } from '../config/secrets';
@@ -113,12 +113,15 @@ export function runMemo(database: string): Record<string, string> {
  * directory deleted and made again): its activities would write into the wrong data.
  */
 export function assertRunOfDatabase(
-  workflowId: string,
+  run: { id: string; workflowId: string },
   memo: Record<string, unknown> | undefined,
   database: string,
 ): void {
   const owner = memo?.socraticDatabase;
   if (owner === database) return;
+  // A run from before run ids had a database part was started without the memo.
+  if (owner === undefined && runContentKey(run.id) === run.id) return;
+  const { workflowId } = run;
   throw new Error(
     `the Temporal workflow ${workflowId} belongs to ${typeof owner === 'string' ? `database ${owner}` : 'no socratic database'}, ` +
       `not to this one (${database}); it is left alone. Use another Temporal namespace, or ` +

@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { redactSecrets } from '../config/secrets';
 import { acquireDirectoryLock } from './lock';
 import * as schema from './schema';
 
@@ -33,7 +34,7 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
   await migrate(db, { migrationsFolder: MIGRATIONS_DIR });
   return {
     db: db as unknown as Database,
-    location: url.replace(/:[^:@/]*@/, ':***@'),
+    location: redactSecrets(url),
     close: () => pool.end(),
   };
 }

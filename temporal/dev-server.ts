@@ -284,12 +284,13 @@ async function startServer(
   }
 }
 
-// The CLI reads TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TLS_* etc. as its own settings;
-// those are meant for our client, not for the server we start.
-function serverEnvironment(): NodeJS.ProcessEnv {
-  return Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith('TEMPORAL_')),
-  );
+// Only what a process needs to run: the server gets none of our secrets (API keys, database
+// URLs), and no TEMPORAL_* variables, which the CLI would read as its own settings.
+const SERVER_VARIABLES =
+  /^(PATH|HOME|USER|LOGNAME|TMPDIR|TMP|TEMP|LANG|LANGUAGE|LC_\w+|TZ|SYSTEMROOT|WINDIR|USERPROFILE|LOCALAPPDATA|APPDATA)$/;
+
+export function serverEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => SERVER_VARIABLES.test(name)));
 }
 
 /** true: it is a `temporal server start-dev`; false: some other program (the pid was reused); undefined: cannot tell. */

@@ -18,11 +18,15 @@ export function substitutePlaceholders(
  * Runs the operator's deploy command (argv, no shell) in its own process group
  * so that abort kills whatever it started; rejects on a non-zero exit.
  */
-export async function runDeployCommand(argv: string[], signal: AbortSignal): Promise<void> {
+export async function runDeployCommand(
+  argv: string[],
+  signal: AbortSignal,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
   const [file, ...args] = argv;
   if (!file) throw new HandoffError('serving command is empty');
   signal.throwIfAborted();
-  const child = spawn(file, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(file, args, { detached: true, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString('utf8')).slice(-OUTPUT_TAIL_CHARS);

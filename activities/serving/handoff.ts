@@ -18,6 +18,8 @@ export interface HandoffOptions {
   /** For the whole handoff: loading or deploying plus waiting until /v1/models lists the model. */
   timeoutSeconds: number;
   signal?: AbortSignal;
+  /** command mode: the deploy command's environment (default: this process's). */
+  env?: NodeJS.ProcessEnv;
 }
 
 const POLL_MS = 500;
@@ -47,7 +49,7 @@ export async function handoffModel(opts: HandoffOptions): Promise<{ model: strin
         path: opts.modelPath,
       });
       step = `running ${JSON.stringify(argv)}`;
-      await runDeployCommand(argv, signal);
+      await runDeployCommand(argv, signal, opts.env);
     }
     step = `waiting for ${opts.baseUrl}/models to list ${JSON.stringify(opts.modelName)}`;
     const listed = await waitUntilListed(server, opts.modelName, (problem) => {

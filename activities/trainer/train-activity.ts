@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import { environmentWithout } from '../../config/secrets';
 import type { TrainerManifest, TrainerResult } from '../../contracts/trainer';
 import { InvalidManifestError, parseManifest, writeManifest } from './manifest-file';
 import { runTrainer } from './run-trainer';
@@ -10,6 +11,8 @@ export interface TrainActivityInput {
   command: string[];
   manifest: TrainerManifest;
   gracePeriodMs?: number;
+  /** Names of this worker's environment variables the trainer must not see (secrets it does not need). */
+  withholdEnv?: string[];
 }
 
 /** What each heartbeat carries; the next attempt reads it back as info.heartbeatDetails. */
@@ -77,6 +80,7 @@ export async function trainActivity(input: TrainActivityInput): Promise<TrainerR
       manifestPath,
       signal: stop.signal,
       gracePeriodMs: input.gracePeriodMs,
+      env: environmentWithout(input.withholdEnv ?? []),
       onEvent: (event) => {
         if (event.event === 'progress') {
           progress.step = event.step;

@@ -93,6 +93,23 @@ describe('trainActivity on a Temporal worker', () => {
     });
   });
 
+  it('the trainer does not see the variables withheld from it (secrets)', async () => {
+    process.env.SOCRATIC_TEST_API_KEY = 'not-for-the-trainer';
+    try {
+      const activity = {
+        ...(await activityInput('records-env', { steps: 1 })),
+        withholdEnv: ['SOCRATIC_TEST_API_KEY'],
+      };
+      await runWorkflow({ activity, heartbeatTimeoutMs: 10_000, maximumAttempts: 1 });
+      const [run] = await trainerRuns(activity.manifest.outputDir);
+      const seen = run?.env as string[];
+      assert.ok(seen.includes('PATH'));
+      assert.ok(!seen.includes('SOCRATIC_TEST_API_KEY'));
+    } finally {
+      delete process.env.SOCRATIC_TEST_API_KEY;
+    }
+  });
+
   it('retries exit 75 and succeeds', async () => {
     const activity = await activityInput('exit-75-once', { steps: 2 });
     const result = await runWorkflow({ activity, heartbeatTimeoutMs: 10_000, maximumAttempts: 3 });
