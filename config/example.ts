@@ -73,6 +73,7 @@ const HEADERS: Record<string, string[]> = {
     '  { mode: vllm-lora, timeoutSeconds: 300 }          load the adapter on a running vLLM',
     '  { mode: command, command: [./deploy.sh], timeoutSeconds: 600 }',
     '                                                    run it, then wait for /v1/models',
+    '  (command mode: env: [NAME] passes a secret variable on; the others are withheld)',
   ],
   'evaluation.benchmarks': [
     'Mean@k benchmarks after each round, or "lab" for the lab\'s held-out set, e.g.',

@@ -166,8 +166,8 @@ export function resolveTemporalSettings(
   const configured = typeof settings.tls === 'object' ? settings.tls : {};
   const file = (path: string | undefined) => (path ? { path } : undefined);
 
-  const address = profile.address ?? settings.address;
-  const namespace = profile.namespace ?? settings.namespace;
+  const address = profile.address || settings.address; // an empty variable counts as unset
+  const namespace = profile.namespace || settings.namespace;
   let apiKey = profile.apiKey;
   if (apiKey === undefined && settings.apiKeyEnv) {
     apiKey = read(settings.apiKeyEnv);
