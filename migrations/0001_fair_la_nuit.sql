@@ -1,0 +1,2 @@
+ALTER TABLE "llm_calls" ALTER COLUMN "prompt_tokens" DROP NOT NULL;--> statement-breakpoint
+ALTER TABLE "llm_calls" ALTER COLUMN "completion_tokens" DROP NOT NULL;
