@@ -39,10 +39,9 @@ export type ParsedReply<T> = { ok: true; value: T } | { ok: false; error: string
  * Every text an endpoint returns passes through here before it is cached or stored.
  */
 export function cleanText(text: string): string {
-  return text.replace(
-    /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
-    (c) => (c === '\u0000' ? '' : '\uFFFD'),
-  );
+  return text
+    .replaceAll('\u0000', '')
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
 
 /**
