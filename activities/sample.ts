@@ -49,6 +49,7 @@ export async function sampleBatch(
           (reply.completionTokens ?? 0) / Math.max(1, reply.choices.length),
         ),
       }));
+      if (rows.length === 0) throw new Error(`no attempts for problem ${problem.id}`); // never values([])
       await deps.db.insert(attempts).values(rows).onConflictDoNothing();
     }),
   );
