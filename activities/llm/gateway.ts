@@ -86,8 +86,6 @@ export function invalidResponseBackoffMs(attempt: number): number {
 export class LlmGateway {
   private readonly endpoints = new Map<string, Endpoint>();
   private readonly flights = new SingleFlight<ChatResult>();
-  /** Called once per response that reached us with HTTP 200 (tests count payments with it). */
-  onPaidResponse?: (role: RoleName) => void;
 
   constructor(
     private readonly db: Database,
@@ -204,7 +202,6 @@ export class LlmGateway {
         await sleep(invalidResponseBackoffMs(attempt), undefined, { signal });
         continue;
       }
-      this.onPaidResponse?.(request.role);
       const outcome = readCompletion(body, params.n, replyByteCap(settings.maxTokens));
       if (outcome.ok) return outcome.value;
       await this.reject(request, attempt, `response ${outcome.reason}`, body);
