@@ -6,6 +6,7 @@ import { benchmarkFiles, evaluationProblems } from './benchmarks';
 import { type ActivityDeps, runConfig } from './deps';
 import { batchCount, batchSlice } from './round-set';
 import { requestSeed } from './sample';
+import { settleAll } from './settle';
 
 export interface EvaluationRef {
   runId: string;
@@ -42,7 +43,7 @@ export async function evaluateBatch(
     config.loop.batchSize,
   );
   const { samples, temperature, topP } = config.evaluation;
-  const correct = await Promise.all(
+  const correct = await settleAll(
     batch.map(async (problem) => {
       const reply = await deps.llm.chat({
         role: 'solver',

@@ -1,6 +1,7 @@
 // The activities a worker registers: thin adapters from Temporal to the stage
 // functions beside this file.
 import { Context } from '@temporalio/activity';
+import { databaseFailure } from '../db/failure';
 import { admitRefinements } from './admit';
 import { type ActivityDeps, runConfig } from './deps';
 import { type EvaluationRef, evaluateBatch, evaluationPlan, recordEvaluation } from './evaluate';
@@ -27,6 +28,11 @@ async function alive<T>(work: () => Promise<T>): Promise<T> {
   const timer = setInterval(() => context.heartbeat(), 2000);
   try {
     return await work();
+  } catch (error) {
+    // Cancelled (asked to, or its heartbeat timed out and another attempt took over): its
+    // LLM calls were aborted through the same signal; report the cancellation itself.
+    if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
+    throw databaseFailure(error) ?? error;
   } finally {
     clearInterval(timer);
   }

@@ -8,6 +8,7 @@ import { NewProblemReply } from '../prompts/replies';
 import { type ActivityDeps, runConfig } from './deps';
 import { attemptsOf, type BatchRef, problemsOfRound } from './round-set';
 import { requestSeed } from './sample';
+import { settleAll } from './settle';
 
 export async function refineBatch(
   deps: ActivityDeps,
@@ -25,7 +26,7 @@ export async function refineBatch(
   const jobs = sources.flatMap((source) =>
     Array.from({ length: config.loop.refinementsPerProblem }, (_, index) => ({ source, index })),
   );
-  await Promise.all(
+  await settleAll(
     jobs.map(async ({ source, index }) => {
       const mode = source.zone === 'learning' ? 'targeted' : 'harder';
       // Learning: the first failed attempt; mastered: the first (successful) one.

@@ -126,6 +126,11 @@ export async function summariseRound(deps: ActivityDeps, ref: RoundRef) {
     .where(ofRound(llmCalls))
     .groupBy(llmCalls.role);
   const evals = await db.select().from(evaluations).where(ofRound(evaluations));
+  const [judging] = await db
+    .select({ detail: stages.detail })
+    .from(stages)
+    .where(and(ofRound(stages), eq(stages.stage, 'judge')));
+  const judged = (judging?.detail ?? {}) as { verdicts?: number; teacherOnlyVerdicts?: number };
   const rejected: Record<string, number> = {};
   for (const o of outcomes) if (o.status === 'rejected') rejected[o.reason ?? 'unknown'] = o.n;
   return {
@@ -138,6 +143,8 @@ export async function summariseRound(deps: ActivityDeps, ref: RoundRef) {
     >,
     successRate,
     disagreements: Number(disagreements?.n ?? 0),
+    /** Share of this round's verdicts the Teacher gave alone (the rule could not decide). */
+    teacherOnlyShare: judged.verdicts ? (judged.teacherOnlyVerdicts ?? 0) / judged.verdicts : 0,
     dropped: dropped?.n ?? 0,
     pairs: pairCount?.n ?? 0,
     newProblems: outcomes.reduce((a, o) => a + o.n, 0),

@@ -5,6 +5,7 @@ import { PROMPT_VERSIONS, solvePrompt } from '../prompts';
 import { extractAnswer } from '../verifier';
 import { type ActivityDeps, runConfig } from './deps';
 import { type BatchRef, problemsOfRound } from './round-set';
+import { settleAll } from './settle';
 
 /** A request seed fixed by its content, so the same step asks the same question. */
 export function requestSeed(...parts: (string | number)[]): number {
@@ -22,7 +23,7 @@ export async function sampleBatch(
   const config = await runConfig(deps.db, ref.runId);
   const batch = await problemsOfRound(deps.db, ref, { batchSize: config.loop.batchSize });
   let requests = 0;
-  await Promise.all(
+  await settleAll(
     batch.map(async (problem) => {
       const reply = await deps.llm.chat({
         role: 'solver',
@@ -44,8 +45,11 @@ export async function sampleBatch(
         sampleIndex,
         text,
         extractedAnswer: extractAnswer(text),
-        completionTokens: Math.round(reply.completionTokens / Math.max(1, reply.choices.length)),
+        completionTokens: Math.round(
+          (reply.completionTokens ?? 0) / Math.max(1, reply.choices.length),
+        ),
       }));
+      if (rows.length === 0) throw new Error(`no attempts for problem ${problem.id}`); // never values([])
       await deps.db.insert(attempts).values(rows).onConflictDoNothing();
     }),
   );

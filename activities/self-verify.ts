@@ -8,6 +8,7 @@ import { verify } from '../verifier';
 import { type ActivityDeps, runConfig } from './deps';
 import { type BatchRef, problemsOfRound } from './round-set';
 import { requestSeed } from './sample';
+import { settleAll } from './settle';
 
 export async function selfVerifyBatch(
   deps: ActivityDeps,
@@ -19,7 +20,7 @@ export async function selfVerifyBatch(
     zones: ['too_difficult'],
   });
   let dropped = 0;
-  await Promise.all(
+  await settleAll(
     tooDifficult.map(async (problem) => {
       const reply = await deps.llm.chatValidated(
         {

@@ -2,12 +2,19 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../db/client';
-import { attempts, evaluations, pairs, problems, refinements } from '../db/schema';
+import { attempts, evaluations, pairs, problems, refinements, replyRejections } from '../db/schema';
 import { commandConfig, parseCommand, UsageError } from './options';
 import { findRun } from './runs';
 import { openDatabaseFor } from './session';
 
-export const EXPORTS = ['problems', 'attempts', 'pairs', 'generator-data', 'evaluations'] as const;
+export const EXPORTS = [
+  'problems',
+  'attempts',
+  'pairs',
+  'generator-data',
+  'evaluations',
+  'rejections',
+] as const;
 type What = (typeof EXPORTS)[number];
 
 export async function exportCommand(argv: string[]): Promise<number> {
@@ -129,5 +136,26 @@ export async function exportRows(db: Database, runId: string, what: What): Promi
         .from(evaluations)
         .where(eq(evaluations.runId, runId))
         .orderBy(asc(evaluations.round), asc(evaluations.benchmark));
+    case 'rejections':
+      // Replies that were refused (invalid response shape, or a reply that failed its
+      // schema) with the reason: kept for inspection, never used.
+      return db
+        .select({
+          id: replyRejections.id,
+          round: replyRejections.round,
+          role: replyRejections.role,
+          promptVersion: replyRejections.promptVersion,
+          attempt: replyRejections.attempt,
+          error: replyRejections.error,
+          content: replyRejections.content,
+        })
+        .from(replyRejections)
+        .where(eq(replyRejections.runId, runId))
+        .orderBy(
+          asc(replyRejections.round),
+          asc(replyRejections.role),
+          asc(replyRejections.promptVersion),
+          asc(replyRejections.id),
+        );
   }
 }

@@ -19,7 +19,7 @@ const USAGE = `usage: socratic <command> [options]
   run     [--config FILE] [--state-dir DIR] [--rounds N] [--seed N] [--json]
           start a run, or resume the unfinished one in the state directory
   status  [--config FILE] [--state-dir DIR] [--json]
-  export  [--config FILE] [--state-dir DIR] [--run ID|latest] --what problems|attempts|pairs|generator-data|evaluations [--format jsonl]
+  export  [--config FILE] [--state-dir DIR] [--run ID|latest] --what problems|attempts|pairs|generator-data|evaluations|rejections [--format jsonl]
   init    [--out FILE] [--force]      write a commented example config (socratic.yaml)
   worker  [--config FILE] [--state-dir DIR]   a worker on its own (cluster mode: TEMPORAL_ADDRESS, DATABASE_URL)
   verify  --gold G --pred P | --jsonl  compare final answers (MathRule)

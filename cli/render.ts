@@ -34,6 +34,7 @@ export function roundsTable(
     ],
     ['Solver success rate', (s) => pct(s.successRate)],
     ['judge disagreements', (s) => String(s.disagreements)],
+    ['Teacher-only verdicts', (s) => pct(s.teacherOnlyShare)],
     ['dropped (self-verify)', (s) => String(s.dropped)],
     ['preference pairs', (s) => String(s.pairs)],
     ['new problems', (s) => String(s.newProblems)],

@@ -205,8 +205,9 @@ export const llmCalls = pgTable(
     request: jsonb('request').notNull(),
     /** The content of each choice. */
     choices: jsonb('choices').$type<string[]>().notNull(),
-    promptTokens: integer('prompt_tokens').notNull(),
-    completionTokens: integer('completion_tokens').notNull(),
+    /** null: the endpoint reported no usable count (absent, negative, not an integer). */
+    promptTokens: integer('prompt_tokens'),
+    completionTokens: integer('completion_tokens'),
     runId: text('run_id').notNull(),
     round: integer('round').notNull(),
     createdAt: createdAt(),

@@ -33,14 +33,44 @@ export type SelfVerifyReply = z.infer<typeof SelfVerifyReply>;
 
 export type ParsedReply<T> = { ok: true; value: T } | { ok: false; error: string };
 
-/** Finds the JSON object in a model reply (bare, or fenced in ```json) and validates it. */
+/**
+ * Text the database can hold: Postgres `text` and `jsonb` refuse NUL, and a lone UTF-16
+ * surrogate cannot be encoded as UTF-8. NULs are dropped, lone surrogates become U+FFFD.
+ * Every text an endpoint returns passes through here before it is cached or stored.
+ */
+export function cleanText(text: string): string {
+  return text
+    .replaceAll('\u0000', '')
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
+/**
+ * The JSON text of a reply: inside its first closed ``` fence, else from its first `{`
+ * to its last `}`. Plain index searches, so the cost is linear in the reply
+ * (a regex with `\s*` before a lazy group backtracks quadratically on an unclosed fence).
+ */
+export function jsonCandidate(content: string): string {
+  const fence = content.indexOf('```');
+  if (fence >= 0) {
+    let start = fence + 3;
+    if (content.startsWith('json', start)) start += 4;
+    const end = content.indexOf('```', start);
+    if (end >= 0) return content.slice(start, end).trim();
+  }
+  return content.slice(content.indexOf('{'), content.lastIndexOf('}') + 1);
+}
+
+/**
+ * Finds the JSON object in a model reply (bare, or fenced in ```json) and validates it.
+ * Every string inside it is cleaned (cleanText): a `\u0000` escape in a JSON field
+ * becomes a NUL only once parsed, after the reply's own text was cleaned.
+ */
 export function parseReply<T>(schema: z.ZodType<T>, content: string): ParsedReply<T> {
-  const fenced = /```(?:json)?\s*([\s\S]*?)```/.exec(content);
-  const candidate =
-    fenced?.[1] ?? content.slice(content.indexOf('{'), content.lastIndexOf('}') + 1);
   let json: unknown;
   try {
-    json = JSON.parse(candidate);
+    json = JSON.parse(jsonCandidate(content), (_key, value) =>
+      typeof value === 'string' ? cleanText(value) : value,
+    );
   } catch (error) {
     return { ok: false, error: `reply is not JSON: ${(error as Error).message}` };
   }

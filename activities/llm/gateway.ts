@@ -1,5 +1,17 @@
 // Every LLM call goes through here: content-keyed cache first (a retried or replayed
-// step never pays twice), then the real `openai` client, bounded per role.
+// step never pays twice), then the real `openai` client, bounded per role. Nothing an
+// endpoint returns is trusted: a response is checked for shape, cleaned and capped
+// (response.ts) before it is cached, and an invalid one is recorded and asked again.
+//
+// chat(request)
+//   └ SingleFlight by cache key (identical requests in flight share one call)
+//       └ cache read → complete() → cache write
+//           └ completion(): one POST under the role's semaphore, its body read with a
+//             byte cap and a deadline, checked by readCompletion; invalid → recorded in
+//             reply_rejections, retried with backoff; HTTP failures → failures.ts
+// Request fields live in chatParams(): a new field added there enters the cache key.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Context } from '@temporalio/activity';
 import { eq } from 'drizzle-orm';
 import OpenAI from 'openai';
 import type { z } from 'zod';
@@ -8,9 +20,12 @@ import { LAB, type RoleConfig, type RoleName } from '../../config/schema';
 import type { Database } from '../../db/client';
 import { llmCalls, replyRejections } from '../../db/schema';
 import type { ChatMessage } from '../../prompts';
-import { parseReply } from '../../prompts/replies';
+import { cleanText, parseReply } from '../../prompts/replies';
 import { runConfig } from '../deps';
+import { apiKeyMissing, invalidResponses, llmFailure, noEndpoint } from './failures';
+import { bodyByteCap, type Completion, readCompletion, replyByteCap } from './response';
 import { Semaphore } from './semaphore';
+import { SingleFlight } from './single-flight';
 
 export interface ChatRequest {
   role: RoleName;
@@ -29,12 +44,48 @@ export interface ChatRequest {
 export interface ChatResult {
   choices: string[];
   cached: boolean;
-  completionTokens: number;
+  /** null when the endpoint did not report a usable count. */
+  completionTokens: number | null;
+}
+
+/** What is sent to the endpoint, and so what the cache key covers. */
+export function chatParams(request: ChatRequest, settings: RoleConfig) {
+  return {
+    model: request.model,
+    // Prompts quote stored text; cleaned so the request can be stored as JSON too.
+    messages: request.messages.map((m) => ({ ...m, content: cleanText(m.content) })),
+    n: request.n ?? 1,
+    temperature: request.temperature ?? settings.temperature,
+    top_p: request.topP ?? settings.topP,
+    max_tokens: settings.maxTokens,
+    seed: request.seed,
+  };
+}
+type ChatParams = ReturnType<typeof chatParams>;
+
+interface Endpoint {
+  client: OpenAI;
+  limit: Semaphore;
+  baseUrl: string;
+}
+
+/** The cancellation signal of the activity this call runs in, if any. */
+function activitySignal(): AbortSignal | undefined {
+  try {
+    return Context.current().cancellationSignal;
+  } catch {
+    return undefined; // not inside an activity (tests, tools)
+  }
+}
+
+/** Backoff before asking again after an invalid response: 0.5 s doubling, at most 30 s. */
+export function invalidResponseBackoffMs(attempt: number): number {
+  return Math.min(30_000, 500 * 2 ** attempt);
 }
 
 export class LlmGateway {
-  private readonly clients = new Map<string, OpenAI>();
-  private readonly limits = new Map<string, Semaphore>();
+  private readonly endpoints = new Map<string, Endpoint>();
+  private readonly flights = new SingleFlight<ChatResult>();
 
   constructor(
     private readonly db: Database,
@@ -42,69 +93,167 @@ export class LlmGateway {
   ) {}
 
   /** One client and one concurrency limit per distinct endpoint setting of a role. */
-  private endpoint(role: RoleName, settings: RoleConfig): { client: OpenAI; limit: Semaphore } {
+  private endpoint(role: RoleName, settings: RoleConfig): Endpoint {
     const key = JSON.stringify([role, settings]);
-    let client = this.clients.get(key);
-    if (!client) {
+    let endpoint = this.endpoints.get(key);
+    if (!endpoint) {
       const baseURL = settings.baseUrl === LAB ? this.labUrl : settings.baseUrl;
-      if (!baseURL)
-        throw new Error(
-          `roles.${role}.baseUrl is "lab" but no simulated lab is running in this worker`,
-        );
+      if (!baseURL) throw noEndpoint(role);
       // The key is read from the environment here and nowhere else: it never enters
       // workflow arguments, histories, the database or logs.
       const apiKey = settings.apiKeyEnv ? process.env[settings.apiKeyEnv] : 'not-needed';
-      if (!apiKey)
-        throw new Error(`roles.${role}.apiKeyEnv names ${settings.apiKeyEnv}, which is not set`);
-      client = new OpenAI({
+      if (!apiKey) throw apiKeyMissing(role, settings.apiKeyEnv!);
+      const client = new OpenAI({
         baseURL,
         apiKey,
         timeout: settings.timeoutSeconds * 1000,
         maxRetries: settings.maxRetries,
       });
-      this.clients.set(key, client);
-      this.limits.set(key, new Semaphore(settings.concurrency));
+      endpoint = { client, limit: new Semaphore(settings.concurrency), baseUrl: baseURL };
+      this.endpoints.set(key, endpoint);
     }
-    return { client, limit: this.limits.get(key)! };
+    return endpoint;
   }
 
   async chat(request: ChatRequest): Promise<ChatResult> {
     const settings = (await runConfig(this.db, request.runId)).roles[request.role];
-    const params = {
-      model: request.model,
-      messages: request.messages,
-      n: request.n ?? 1,
-      temperature: request.temperature ?? settings.temperature,
-      top_p: request.topP ?? settings.topP,
-      max_tokens: settings.maxTokens,
-      seed: request.seed,
-    };
+    const params = chatParams(request, settings);
     const key = contentId(request.promptVersion, JSON.stringify(params));
-    const [hit] = await this.db.select().from(llmCalls).where(eq(llmCalls.key, key));
-    if (hit) return { choices: hit.choices, cached: true, completionTokens: hit.completionTokens };
+    return this.flights.run(key, activitySignal(), async (signal) => {
+      const [hit] = await this.db.select().from(llmCalls).where(eq(llmCalls.key, key));
+      if (hit)
+        return { choices: hit.choices, cached: true, completionTokens: hit.completionTokens };
+      const paid = await this.complete(request, settings, params, signal);
+      await this.db
+        .insert(llmCalls)
+        .values({
+          key,
+          role: request.role,
+          model: request.model,
+          promptVersion: request.promptVersion,
+          request: params,
+          choices: paid.choices,
+          promptTokens: paid.promptTokens,
+          completionTokens: paid.completionTokens,
+          runId: request.runId,
+          round: request.round,
+        })
+        .onConflictDoNothing();
+      return { choices: paid.choices, cached: false, completionTokens: paid.completionTokens };
+    });
+  }
 
-    const { client, limit } = this.endpoint(request.role, settings);
-    const response = await limit.run(() => client.chat.completions.create(params));
-    const choices = [...response.choices]
-      .sort((a, b) => a.index - b.index)
-      .map((c) => c.message.content ?? '');
-    const completionTokens = response.usage?.completion_tokens ?? 0;
+  /**
+   * All n choices of a request. A server that returns fewer than n (Ollama ignores `n`)
+   * is asked for the rest one at a time, each with its own seed.
+   */
+  private async complete(
+    request: ChatRequest,
+    settings: RoleConfig,
+    params: ChatParams,
+    signal: AbortSignal,
+  ): Promise<Completion> {
+    const first = await this.completion(request, settings, params, signal);
+    const missing = params.n - first.choices.length;
+    if (missing === 0) return first;
+    const rest = await Promise.all(
+      Array.from({ length: missing }, (_, i) =>
+        this.completion(
+          request,
+          settings,
+          { ...params, n: 1, seed: (params.seed + 7919 * (first.choices.length + i)) % 2 ** 31 },
+          signal,
+        ),
+      ),
+    );
+    const sum = (pick: (c: Completion) => number | null) =>
+      [first, ...rest].reduce<number | null>((total, c) => {
+        const value = pick(c);
+        return total === null || value === null ? null : total + value;
+      }, 0);
+    return {
+      choices: [...first.choices, ...rest.map((c) => c.choices[0]!)],
+      truncated: first.truncated + rest.reduce((t, c) => t + c.truncated, 0),
+      promptTokens: sum((c) => c.promptTokens),
+      completionTokens: sum((c) => c.completionTokens),
+    };
+  }
+
+  /** One valid response to `params`: invalid ones are recorded and asked again with backoff. */
+  private async completion(
+    request: ChatRequest,
+    settings: RoleConfig,
+    params: ChatParams,
+    signal: AbortSignal,
+  ): Promise<Completion> {
+    const endpoint = this.endpoint(request.role, settings);
+    const where = { baseUrl: endpoint.baseUrl, model: params.model };
+    const tries = settings.maxRetries + 1;
+    for (let attempt = 0; ; attempt++) {
+      let body: string;
+      try {
+        body = await endpoint.limit.run(() => this.post(endpoint, settings, params, signal));
+      } catch (error) {
+        if (signal.aborted) throw signal.reason;
+        if (!(error instanceof InvalidBody)) throw llmFailure(request.role, where, error);
+        body = error.partial;
+        await this.reject(request, attempt, error.message, body);
+        if (attempt + 1 >= tries) throw invalidResponses(request.role, tries, error.message);
+        await sleep(invalidResponseBackoffMs(attempt), undefined, { signal });
+        continue;
+      }
+      const outcome = readCompletion(body, params.n, replyByteCap(settings.maxTokens));
+      if (outcome.ok) return outcome.value;
+      await this.reject(request, attempt, `response ${outcome.reason}`, body);
+      if (attempt + 1 >= tries) throw invalidResponses(request.role, tries, outcome.reason);
+      await sleep(invalidResponseBackoffMs(attempt), undefined, { signal });
+    }
+  }
+
+  /** POSTs the request and reads the body, bounded in bytes and in time. */
+  private async post(
+    endpoint: Endpoint,
+    settings: RoleConfig,
+    params: ChatParams,
+    signal: AbortSignal,
+  ): Promise<string> {
+    signal.throwIfAborted();
+    const response = await endpoint.client.chat.completions.create(params, { signal }).asResponse();
+    return readBody(
+      response,
+      bodyByteCap(settings.maxTokens, params.n),
+      settings.timeoutSeconds * 1000,
+    );
+  }
+
+  private async reject(
+    request: ChatRequest,
+    attempt: number,
+    error: string,
+    content: string,
+  ): Promise<void> {
+    const kept = cleanText(content.slice(0, 4000));
     await this.db
-      .insert(llmCalls)
+      .insert(replyRejections)
       .values({
-        key,
-        role: request.role,
-        model: request.model,
-        promptVersion: request.promptVersion,
-        request: params,
-        choices,
-        promptTokens: response.usage?.prompt_tokens ?? 0,
-        completionTokens,
+        id: contentId(
+          request.runId,
+          request.promptVersion,
+          JSON.stringify(request.messages),
+          request.seed,
+          attempt,
+          error,
+          kept,
+        ),
         runId: request.runId,
         round: request.round,
+        role: request.role,
+        promptVersion: request.promptVersion,
+        attempt,
+        error: cleanText(error).slice(0, 2000),
+        content: kept,
       })
       .onConflictDoNothing();
-    return { choices, cached: false, completionTokens };
   }
 
   /**
@@ -128,26 +277,50 @@ export class LlmGateway {
       const parsed = parseReply(schema, content);
       const error = parsed.ok ? (check?.(parsed.value) ?? null) : parsed.error;
       if (parsed.ok && error === null) return parsed.value;
-      await this.db
-        .insert(replyRejections)
-        .values({
-          id: contentId(
-            request.runId,
-            request.promptVersion,
-            JSON.stringify(request.messages),
-            request.seed,
-            attempt,
-          ),
-          runId: request.runId,
-          round: request.round,
-          role: request.role,
-          promptVersion: request.promptVersion,
-          attempt,
-          error: error ?? 'invalid reply',
-          content: content.slice(0, 4000),
-        })
-        .onConflictDoNothing();
+      await this.reject(request, attempt, error ?? 'invalid reply', content);
     }
     return null;
   }
+}
+
+/** A body that ended early, ran past its cap, or did not arrive in time. */
+class InvalidBody extends Error {
+  constructor(
+    message: string,
+    readonly partial: string,
+  ) {
+    super(message);
+  }
+}
+
+async function readBody(response: Response, maxBytes: number, timeoutMs: number): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const text = () => new TextDecoder().decode(Buffer.concat(chunks));
+  let late = false;
+  const timer = setTimeout(() => {
+    late = true;
+    void reader.cancel();
+  }, timeoutMs);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel();
+        throw new InvalidBody(`body over ${maxBytes} bytes`, text());
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    if (error instanceof InvalidBody) throw error;
+    throw new InvalidBody(`body ended early: ${(error as Error).message}`, text());
+  } finally {
+    clearTimeout(timer);
+  }
+  if (late) throw new InvalidBody(`body not complete within ${timeoutMs} ms`, text());
+  return text();
 }
