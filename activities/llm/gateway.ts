@@ -8,7 +8,7 @@ import { LAB, type RoleConfig, type RoleName } from '../../config/schema';
 import type { Database } from '../../db/client';
 import { llmCalls, replyRejections } from '../../db/schema';
 import type { ChatMessage } from '../../prompts';
-import { parseReply } from '../../prompts/replies';
+import { parseReply, type ReplyFormat } from '../../prompts/replies';
 import { runConfig } from '../deps';
 import { Semaphore } from './semaphore';
 
@@ -20,6 +20,10 @@ export interface ChatRequest {
   n?: number;
   temperature?: number;
   topP?: number;
+  /** Completion token limit; default the role's maxTokens. */
+  maxTokens?: number;
+  /** The reply's JSON schema, sent as response_format where the role's server takes it. */
+  responseFormat?: ReplyFormat;
   seed: number;
   /** For accounting: which run and round first paid for this call. */
   runId: string;
@@ -35,6 +39,8 @@ export interface ChatResult {
 export class LlmGateway {
   private readonly clients = new Map<string, OpenAI>();
   private readonly limits = new Map<string, Semaphore>();
+  /** `runId/role` pairs whose server refused response_format: asked without it for the rest of the run. */
+  private readonly noStructuredOutput = new Set<string>();
 
   constructor(
     private readonly db: Database,
@@ -70,14 +76,44 @@ export class LlmGateway {
 
   async chat(request: ChatRequest): Promise<ChatResult> {
     const settings = (await runConfig(this.db, request.runId)).roles[request.role];
+    const refusedBy = `${request.runId}/${request.role}`;
+    const structured =
+      request.responseFormat !== undefined &&
+      settings.structuredOutput &&
+      !this.noStructuredOutput.has(refusedBy);
+    try {
+      return await this.send(request, settings, structured);
+    } catch (error) {
+      // A server without JSON-schema decoding answers 400. Ask again without it; when that
+      // works, the refusal was about response_format: remember it for the run.
+      if (!(structured && error instanceof OpenAI.BadRequestError)) throw error;
+      const result = await this.send(request, settings, false);
+      this.noStructuredOutput.add(refusedBy);
+      return result;
+    }
+  }
+
+  private async send(
+    request: ChatRequest,
+    settings: RoleConfig,
+    structured: boolean,
+  ): Promise<ChatResult> {
     const params = {
       model: request.model,
       messages: request.messages,
       n: request.n ?? 1,
-      temperature: request.temperature ?? settings.temperature,
+      temperature: request.temperature,
       top_p: request.topP ?? settings.topP,
-      max_tokens: settings.maxTokens,
+      max_tokens: request.maxTokens ?? settings.maxTokens,
       seed: request.seed,
+      ...(structured && request.responseFormat
+        ? {
+            response_format: {
+              type: 'json_schema' as const,
+              json_schema: { ...request.responseFormat, strict: true },
+            },
+          }
+        : {}),
     };
     const key = contentId(request.promptVersion, JSON.stringify(params));
     const [hit] = await this.db.select().from(llmCalls).where(eq(llmCalls.key, key));
