@@ -93,7 +93,7 @@ export interface PairRecord {
 export async function pairRecords(
   db: Database,
   runId: string,
-  rounds: { after: number; upTo: number } = { after: 0, upTo: Number.MAX_SAFE_INTEGER },
+  rounds: { after: number; upTo: number } = { after: 0, upTo: 2 ** 31 - 1 },
 ): Promise<PairRecord[]> {
   const rows = await db
     .select({
