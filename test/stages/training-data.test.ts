@@ -1,12 +1,12 @@
 // What the Solver and the Generator learn from must be what the paper trains on (issue 7):
 // each stage run alone against PGlite, the real LLM gateway and the simulated lab.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { evaluateBatch, recordEvaluation } from '../../activities/evaluate';
+import { evaluateBatch, evaluationPlan, recordEvaluation } from '../../activities/evaluate';
 import { judgeBatch } from '../../activities/judge';
 import { buildPairs, exportPairs } from '../../activities/pairs';
 import { referenceSolutionsBatch } from '../../activities/reference-solutions';
@@ -15,8 +15,10 @@ import { sampleBatch } from '../../activities/sample';
 import { selfVerifyBatch } from '../../activities/self-verify';
 import { servedNameFor, solverFor, trainSolver } from '../../activities/train';
 import { exportRows } from '../../cli/export';
+import { exampleConfigYaml } from '../../config/example';
 import { Config } from '../../config/schema';
 import { taskSampling } from '../../config/tasks';
+import { SHARED_DATA } from '../../data/shared-data';
 import { models, problems, refinements } from '../../db/schema';
 import { labSeedSet, toRecord } from '../../lab/sets';
 import { generatePrompt, PROMPT_VERSIONS, SYSTEM } from '../../prompts';
@@ -256,6 +258,9 @@ describe('training data as the paper defines it', () => {
           });
       }
     }
+    // `socratic init` shows every task's temperature.
+    assert.match(exampleConfigYaml(), /^tasks:\n {2}solve:.*\n {4}temperature: 0\.8$/m);
+    assert.match(exampleConfigYaml(), /^ {2}judge:.*\n {4}temperature: 0\.1$/m);
     const [harden] = await requestsOf(env, runId, PROMPT_VERSIONS.refineHarder);
     assert.equal(request(harden!).max_tokens, 1234);
     const [solve] = await requestsOf(env, runId, PROMPT_VERSIONS.solve);
@@ -448,6 +453,29 @@ describe('evaluation as the paper reports it', () => {
     assert.equal(paper.evaluation.topP, 0.9);
     assert.equal(paper.tasks.evaluate.temperature, 0.7);
     assert.deepEqual(Config.parse(paper), paper, 'a stored config snapshot parses to itself');
+  });
+
+  it('every shared benchmark loads as it is, into its evaluation batches', async () => {
+    const dir = path.join(SHARED_DATA, 'bench');
+    const files = readdirSync(dir).sort();
+    assert.equal(files.length, 6, `the six benchmarks of ${dir}`);
+    const runId = await newRun(env, {
+      loop: { batchSize: 100 },
+      evaluation: { benchmarks: files.map((f) => ({ name: f, path: path.join(dir, f) })) },
+    });
+    const plan = await evaluationPlan(env.deps, runId);
+    const sizes: Record<string, number> = {
+      'aime24.jsonl': 30,
+      'amc23.jsonl': 40,
+      'gsm8k_test.jsonl': 1319,
+      'math500.json': 500,
+      'minerva_math.jsonl': 272,
+      'olympiadbench.jsonl': 675,
+    };
+    assert.deepEqual(
+      plan,
+      files.map((f) => ({ benchmark: f, batches: Math.ceil(sizes[f]! / 100) })),
+    );
   });
 
   it('answers MathRule cannot decide go to the Teacher, counted apart, under their own token limit', async () => {
