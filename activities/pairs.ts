@@ -3,12 +3,12 @@
 // the Solver's sampling messages, each side one assistant message.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { and, asc, eq, gt, inArray, isNull, lte } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lte, sql } from 'drizzle-orm';
 import { preferencePairs } from '../algorithm/pairs';
 import { contentId } from '../algorithm/random';
 import { splitOf } from '../algorithm/split';
 import type { Database } from '../db/client';
-import { attempts, pairs, problems, roundProblems } from '../db/schema';
+import { attempts, llmCalls, pairs, problems, roundProblems } from '../db/schema';
 import { type ChatMessage, solvePrompt } from '../prompts';
 import type { ActivityDeps } from './deps';
 import { runConfig } from './deps';
@@ -126,10 +126,11 @@ export async function pairRecords(
       .where(inArray(attempts.id, ids.slice(i, i + 1000)));
     for (const a of chunk) texts.set(a.id, a.text);
   }
+  const sampledWith = await sampledMessages(db, runId, rounds);
   const assistant = (content: string): ChatMessage[] => [{ role: 'assistant', content }];
   return rows.map(({ problem, answer, solution, ...r }) => ({
     ...r,
-    prompt: solvePrompt(problem),
+    prompt: sampledWith.get(`${r.round}\n${problem}`) ?? solvePrompt(problem),
     chosen: assistant(
       r.chosenAttemptId
         ? (texts.get(r.chosenAttemptId) ?? '')
@@ -137,6 +138,38 @@ export async function pairRecords(
     ),
     rejected: assistant(texts.get(r.rejectedAttemptId) ?? ''),
   }));
+}
+
+/**
+ * The messages each problem's attempts were sampled with, by round and problem text, as the
+ * Solver request recorded them: the prompt version of the sampling, even if a later
+ * version of the code writes the prompt differently.
+ */
+async function sampledMessages(
+  db: Database,
+  runId: string,
+  rounds: { after: number; upTo: number },
+): Promise<Map<string, ChatMessage[]>> {
+  const calls = await db
+    .select({
+      round: llmCalls.round,
+      messages: sql<ChatMessage[]>`${llmCalls.request}->'messages'`,
+    })
+    .from(llmCalls)
+    .where(
+      and(
+        eq(llmCalls.runId, runId),
+        eq(llmCalls.role, 'solver'),
+        gt(llmCalls.round, rounds.after),
+        lte(llmCalls.round, rounds.upTo),
+      ),
+    );
+  const byProblem = new Map<string, ChatMessage[]>();
+  for (const { round, messages } of calls) {
+    const problem = [...messages].reverse().find((m) => m.role === 'user')?.content;
+    if (problem !== undefined) byProblem.set(`${round}\n${problem}`, messages);
+  }
+  return byProblem;
 }
 
 /** Writes the pairs of rounds (after, upTo] as TRL JSONL files; returns their paths. */

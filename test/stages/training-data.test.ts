@@ -19,7 +19,7 @@ import { exampleConfigYaml } from '../../config/example';
 import { Config } from '../../config/schema';
 import { taskSampling } from '../../config/tasks';
 import { SHARED_DATA } from '../../data/shared-data';
-import { models, problems, refinements } from '../../db/schema';
+import { llmCalls, models, problems, refinements } from '../../db/schema';
 import { labSeedSet, toRecord } from '../../lab/sets';
 import { generatePrompt, PROMPT_VERSIONS, SYSTEM } from '../../prompts';
 import { JudgeReply, REPLY_FORMATS } from '../../prompts/replies';
@@ -103,6 +103,21 @@ describe('training data as the paper defines it', () => {
     );
     const attempts = (await exportRows(env.deps.db, runId, 'attempts')) as { id: string }[];
     assert.ok(attempts.some((a) => a.id === first!.rejectedAttemptId));
+
+    // Sampled under an older prompt version: the pairs keep the prompt actually sent.
+    const call = (await requestsOf(env, runId, PROMPT_VERSIONS.solve)).find(
+      (c) => request(c).messages[1]!.content === first!.prompt[1]!.content,
+    );
+    const old = request(call!);
+    const older = [{ role: 'system', content: 'an older Solver prompt' }, old.messages[1]!];
+    await env.deps.db
+      .update(llmCalls)
+      .set({ request: { ...old, messages: older } })
+      .where(eq(llmCalls.key, call!.key));
+    const again = (await exportRows(env.deps.db, runId, 'pairs')) as { prompt: Messages }[];
+    const ofProblem = again.filter((p) => p.prompt[1]!.content === old.messages[1]!.content);
+    assert.ok(ofProblem.length > 0);
+    assert.ok(ofProblem.every((p) => JSON.stringify(p.prompt) === JSON.stringify(older)));
   });
 
   it('a problem nobody solved wins with a verified worked solution, or gives no reference pairs', async () => {
