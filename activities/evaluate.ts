@@ -1,9 +1,13 @@
-// SPEC §3 step 13: Mean@k accuracy of a Solver on a benchmark, graded by the same verifier.
+// SPEC §3 step 13: Mean@k accuracy of a Solver on a benchmark, graded by the same verifier;
+// the samples MathRule cannot decide go to the Teacher as judge, counted separately.
+import { taskSampling } from '../config/tasks';
 import { evaluations } from '../db/schema';
-import { PROMPT_VERSIONS, solvePrompt } from '../prompts';
+import { judgePrompt, PROMPT_VERSIONS, solvePrompt } from '../prompts';
+import { JudgeReply, REPLY_FORMATS } from '../prompts/replies';
 import { verify } from '../verifier';
 import { benchmarkFiles, evaluationProblems } from './benchmarks';
 import { type ActivityDeps, runConfig } from './deps';
+import { sameIndices } from './judge';
 import { batchCount, batchSlice } from './round-set';
 import { requestSeed } from './sample';
 import { settleAll } from './settle';
@@ -33,7 +37,7 @@ export async function evaluationPlan(
 export async function evaluateBatch(
   deps: ActivityDeps,
   ref: EvaluationRef & { batch: number },
-): Promise<{ problems: number; correct: number }> {
+): Promise<{ problems: number; correct: number; undecided: number; teacherCorrect: number }> {
   const config = await runConfig(deps.db, ref.runId);
   const file = benchmarkFiles(config).find((b) => b.name === ref.benchmark);
   if (!file) throw new Error(`benchmark ${ref.benchmark} is not in the run's config`);
@@ -42,8 +46,8 @@ export async function evaluateBatch(
     ref.batch,
     config.loop.batchSize,
   );
-  const { samples, temperature, topP } = config.evaluation;
-  const correct = await settleAll(
+  const { samples, topP, teacherFallback } = config.evaluation;
+  const counts = await settleAll(
     batch.map(async (problem) => {
       const reply = await deps.llm.chat({
         role: 'solver',
@@ -51,27 +55,70 @@ export async function evaluateBatch(
         promptVersion: PROMPT_VERSIONS.solve,
         messages: solvePrompt(problem.text),
         n: samples,
-        temperature,
+        ...taskSampling(config, 'evaluate'),
         topP,
         seed: requestSeed(config.seed, 'eval', ref.benchmark, problem.sourceRef),
         runId: ref.runId,
         round: ref.round,
       });
       const verdicts = await Promise.all(reply.choices.map((c) => verify(problem.answer, c)));
-      return verdicts.filter((v) => v.equal === true).length;
+      const undecided = reply.choices.filter((_, i) => verdicts[i]!.equal === null);
+      let teacherCorrect = 0;
+      if (teacherFallback && undecided.length > 0) {
+        const judged = await deps.llm.chatValidated(
+          {
+            role: 'teacher',
+            model: config.roles.teacher.model,
+            promptVersion: PROMPT_VERSIONS.judge,
+            messages: judgePrompt(problem.text, problem.answer, undecided),
+            ...taskSampling(config, 'judge'),
+            responseFormat: REPLY_FORMATS.judge,
+            seed: requestSeed(config.seed, 'eval-judge', ref.benchmark, problem.sourceRef),
+            runId: ref.runId,
+            round: ref.round,
+          },
+          JudgeReply,
+          3,
+          (r) =>
+            sameIndices(r, undecided.length)
+              ? null
+              : `expected one verdict for each of the ${undecided.length} answers`,
+        );
+        teacherCorrect = judged?.verdicts.filter((v) => v.correct).length ?? 0;
+      }
+      const ruleCorrect = verdicts.filter((v) => v.equal === true).length;
+      return { correct: ruleCorrect + teacherCorrect, undecided: undecided.length, teacherCorrect };
     }),
   );
-  return { problems: batch.length, correct: correct.reduce((a, b) => a + b, 0) };
+  const total = (key: 'correct' | 'undecided' | 'teacherCorrect') =>
+    counts.reduce((a, c) => a + c[key], 0);
+  return {
+    problems: batch.length,
+    correct: total('correct'),
+    undecided: total('undecided'),
+    teacherCorrect: total('teacherCorrect'),
+  };
 }
 
 export async function recordEvaluation(
   deps: ActivityDeps,
-  ref: EvaluationRef & { problems: number; correct: number },
+  ref: EvaluationRef & {
+    problems: number;
+    correct: number;
+    undecided?: number;
+    teacherCorrect?: number;
+  },
 ): Promise<{ accuracy: number }> {
   const config = await runConfig(deps.db, ref.runId);
   const samples = config.evaluation.samples;
   const accuracy = ref.problems === 0 ? 0 : ref.correct / (ref.problems * samples);
-  const row = { ...ref, samples, accuracy };
+  const row = {
+    ...ref,
+    undecided: ref.undecided ?? 0,
+    teacherCorrect: ref.teacherCorrect ?? 0,
+    samples,
+    accuracy,
+  };
   await deps.db
     .insert(evaluations)
     .values(row)

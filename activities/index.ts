@@ -7,6 +7,7 @@ import { type ActivityDeps, runConfig } from './deps';
 import { type EvaluationRef, evaluateBatch, evaluationPlan, recordEvaluation } from './evaluate';
 import { judgeBatch } from './judge';
 import { buildPairs } from './pairs';
+import { referenceSolutionsBatch } from './reference-solutions';
 import { refineBatch } from './refine';
 import { type BatchRef, batchCount, type RoundRef, selectRoundSet } from './round-set';
 import { beginRound, fillUtilityWeights, finishRound, finishRun, recordStage } from './rounds';
@@ -57,6 +58,7 @@ function stages(deps: ActivityDeps) {
     judgeBatch: (ref: BatchRef) => judgeBatch(deps, ref),
     fillUtilityWeights: (ref: RoundRef) => fillUtilityWeights(deps, ref),
     selfVerifyBatch: (ref: BatchRef) => selfVerifyBatch(deps, ref),
+    referenceSolutionsBatch: (ref: BatchRef) => referenceSolutionsBatch(deps, ref),
     buildPairs: (ref: RoundRef) => buildPairs(deps, ref),
     trainSolver: (ref: RoundRef) => trainSolver(deps, ref),
     serveSolver: ({ runId, model }: { runId: string; model: string }) =>
@@ -68,8 +70,7 @@ function stages(deps: ActivityDeps) {
       await ensureSolverServed(deps, ref.runId, ref.model);
       return evaluateBatch(deps, ref);
     },
-    recordEvaluation: (ref: EvaluationRef & { problems: number; correct: number }) =>
-      recordEvaluation(deps, ref),
+    recordEvaluation: (ref: Parameters<typeof recordEvaluation>[1]) => recordEvaluation(deps, ref),
     recordStage: (input: Parameters<typeof recordStage>[1]) => recordStage(deps, input),
     finishRound: (ref: RoundRef & { trainedModel: string | null }) => finishRound(deps, ref),
     finishRun: (input: { runId: string }) => finishRun(deps, input),

@@ -8,9 +8,10 @@ import {
   needsTeacher,
 } from '../algorithm/judging';
 import { successRate, zoneOf } from '../algorithm/zones';
+import { taskSampling } from '../config/tasks';
 import { attempts, roundProblems } from '../db/schema';
 import { judgePrompt, PROMPT_VERSIONS } from '../prompts';
-import { JudgeReply } from '../prompts/replies';
+import { JudgeReply, REPLY_FORMATS } from '../prompts/replies';
 import { verify } from '../verifier';
 import { type ActivityDeps, runConfig } from './deps';
 import { replyByteCap, TRUNCATION_MARK } from './llm/response';
@@ -91,6 +92,8 @@ export async function judgeBatch(
               problem.answer,
               tries.map((a) => a.text),
             ),
+            ...taskSampling(config, 'judge'),
+            responseFormat: REPLY_FORMATS.judge,
             seed: requestSeed(config.seed, 'judge', ref.round, problem.id),
             runId: ref.runId,
             round: ref.round,
@@ -162,7 +165,7 @@ export async function judgeBatch(
   };
 }
 
-function sameIndices(reply: JudgeReply, k: number): boolean {
+export function sameIndices(reply: JudgeReply, k: number): boolean {
   const seen = new Set(reply.verdicts.map((v) => v.index));
   return seen.size === k && [...seen].every((i) => i >= 1 && i <= k);
 }

@@ -2,9 +2,10 @@
 // a failed attempt's error) and each mastered one (a harder variant). Candidates wait
 // for admission; an invalid reply is a recorded rejection, never a crashed round.
 import { contentId, runContentKey } from '../algorithm/random';
+import { taskSampling } from '../config/tasks';
 import { refinements } from '../db/schema';
 import { PROMPT_VERSIONS, refineHarderPrompt, refineTargetedPrompt } from '../prompts';
-import { NewProblemReply } from '../prompts/replies';
+import { NewProblemReply, REPLY_FORMATS } from '../prompts/replies';
 import { type ActivityDeps, runConfig } from './deps';
 import { attemptsOf, type BatchRef, problemsOfRound } from './round-set';
 import { requestSeed } from './sample';
@@ -23,19 +24,26 @@ export async function refineBatch(
   });
   let written = 0;
   let invalid = 0;
-  const jobs = sources.flatMap((source) =>
-    Array.from({ length: config.loop.refinementsPerProblem }, (_, index) => ({ source, index })),
-  );
+  // Algorithm 1: one new problem per (problem, failed attempt): N refinements use N distinct
+  // attempts (failed ones for a learning problem, successful ones for a harder variant of a
+  // mastered one), in sample order; fewer attempts, fewer refinements.
+  const jobs = (
+    await Promise.all(
+      sources.map(async (source) => {
+        const mode = source.zone === 'learning' ? ('targeted' as const) : ('harder' as const);
+        const tries = await attemptsOf(
+          deps.db,
+          { ...ref, problemId: source.id },
+          mode === 'harder',
+        );
+        return tries
+          .slice(0, config.loop.refinementsPerProblem)
+          .map((attempt, index) => ({ source, mode, attempt, index }));
+      }),
+    )
+  ).flat();
   await settleAll(
-    jobs.map(async ({ source, index }) => {
-      const mode = source.zone === 'learning' ? 'targeted' : 'harder';
-      // Learning: the first failed attempt; mastered: the first (successful) one.
-      const [attempt] = await attemptsOf(
-        deps.db,
-        { ...ref, problemId: source.id },
-        mode === 'harder',
-      );
-      if (!attempt) return;
+    jobs.map(async ({ source, mode, attempt, index }) => {
       const messages =
         mode === 'targeted'
           ? refineTargetedPrompt({
@@ -56,7 +64,8 @@ export async function refineBatch(
           promptVersion:
             mode === 'targeted' ? PROMPT_VERSIONS.refineTargeted : PROMPT_VERSIONS.refineHarder,
           messages,
-          temperature: config.roles.teacher.temperature,
+          ...taskSampling(config, mode === 'targeted' ? 'refine' : 'harden'),
+          responseFormat: REPLY_FORMATS.newProblem,
           seed: requestSeed(config.seed, 'refine', ref.round, source.id, index),
           runId: ref.runId,
           round: ref.round,

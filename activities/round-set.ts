@@ -85,6 +85,7 @@ export async function problemsOfRound(
       id: problems.id,
       text: problems.text,
       answer: problems.answer,
+      solution: problems.solution,
       zone: roundProblems.zone,
     })
     .from(roundProblems)

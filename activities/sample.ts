@@ -1,5 +1,6 @@
 // SPEC §3 step 2: k Solver attempts per problem, one batch of problems per activity.
 import { contentId, runContentKey, uniform } from '../algorithm/random';
+import { taskSampling } from '../config/tasks';
 import { attempts } from '../db/schema';
 import { PROMPT_VERSIONS, solvePrompt } from '../prompts';
 import { extractAnswer } from '../verifier';
@@ -31,6 +32,7 @@ export async function sampleBatch(
         promptVersion: PROMPT_VERSIONS.solve,
         messages: solvePrompt(problem.text),
         n: config.loop.k,
+        ...taskSampling(config, 'solve'),
         seed: requestSeed(config.seed, ref.round, problem.id),
         runId: ref.runId,
         round: ref.round,

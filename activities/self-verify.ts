@@ -1,9 +1,10 @@
 // SPEC §3 step 5: the Teacher re-solves its too-difficult problems; a problem whose
 // reference it cannot reproduce, or whose statement it finds faulty, is dropped.
 import { and, eq } from 'drizzle-orm';
+import { taskSampling } from '../config/tasks';
 import { problems } from '../db/schema';
 import { PROMPT_VERSIONS, selfVerifyPrompt } from '../prompts';
-import { SelfVerifyReply } from '../prompts/replies';
+import { REPLY_FORMATS, SelfVerifyReply } from '../prompts/replies';
 import { verify } from '../verifier';
 import { type ActivityDeps, runConfig } from './deps';
 import { type BatchRef, problemsOfRound } from './round-set';
@@ -28,6 +29,8 @@ export async function selfVerifyBatch(
           model: config.roles.teacher.model,
           promptVersion: PROMPT_VERSIONS.selfVerify,
           messages: selfVerifyPrompt(problem.text, problem.answer),
+          ...taskSampling(config, 'selfVerify'),
+          responseFormat: REPLY_FORMATS.selfVerify,
           seed: requestSeed(config.seed, 'self-verify', problem.id),
           runId: ref.runId,
           round: ref.round,

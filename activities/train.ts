@@ -83,7 +83,7 @@ export async function trainSolver(deps: ActivityDeps, ref: RoundRef): Promise<Tr
       seed: config.seed + ref.round,
     },
   });
-  const servedName = `solver-${ref.runId.slice(0, 8)}-r${ref.round}`;
+  const servedName = servedNameFor(config, `solver-${ref.runId.slice(0, 8)}-r${ref.round}`);
   await deps.db
     .insert(models)
     .values({
@@ -104,6 +104,16 @@ export async function trainSolver(deps: ActivityDeps, ref: RoundRef): Promise<Tr
     steps: result.steps,
     pairs: dataset.counts.train + dataset.counts.validation,
   };
+}
+
+/**
+ * The name the next rounds sample and evaluate with (SPEC §6): in `static` mode the one the
+ * operator serves (serving.solver.model, else roles.solver.model); otherwise the trained
+ * model's own name, under which the handoff loads or deploys it.
+ */
+export function servedNameFor(config: Config, trainedName: string): string {
+  const serving = config.serving.solver;
+  return serving.mode === 'static' ? (serving.model ?? config.roles.solver.model) : trainedName;
 }
 
 const served = new Set<string>();
@@ -127,7 +137,7 @@ export async function ensureSolverServed(
       mode: serving.mode,
       baseUrl: role.baseUrl === LAB ? deps.labUrl! : role.baseUrl,
       apiKey: role.apiKeyEnv ? process.env[role.apiKeyEnv] : undefined,
-      modelName: serving.mode === 'static' ? (serving.model ?? role.model) : servedName,
+      modelName: servedName,
       modelPath: model.path ?? '',
       command: serving.mode === 'command' ? serving.command : undefined,
       env: environmentWithout(

@@ -1,8 +1,9 @@
 // `socratic export`: a run's records as JSON lines on stdout, in a stable order.
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { generatorExamples } from '../activities/generator-data';
+import { pairRecords } from '../activities/pairs';
 import type { Database } from '../db/client';
-import { attempts, evaluations, pairs, problems, refinements, replyRejections } from '../db/schema';
+import { attempts, evaluations, problems, replyRejections, roundProblems } from '../db/schema';
 import { commandConfig, parseCommand, UsageError } from './options';
 import { findRun } from './runs';
 import { openDatabaseFor } from './session';
@@ -61,7 +62,9 @@ export async function exportRows(db: Database, runId: string, what: What): Promi
         .orderBy(asc(problems.roundCreated), asc(problems.id));
     case 'attempts':
       // `pairEligible`: false when self-verification dropped the problem in this round
-      // (SPEC §3 step 5: it yields no pairs), so pairs can be recomputed from this export alone.
+      // (SPEC §3 step 5: it yields no pairs) or when no attempt solved it and it has no
+      // verified worked solution (step 6: no reference pairs); `noPairsReason` says which.
+      // So pairs can be recomputed from this export alone.
       return db
         .select({
           id: attempts.id,
@@ -73,56 +76,40 @@ export async function exportRows(db: Database, runId: string, what: What): Promi
           ruleVerdict: attempts.ruleVerdict,
           teacherVerdict: attempts.teacherVerdict,
           correct: attempts.correct,
-          pairEligible: sql<boolean>`${problems.droppedRound} is distinct from ${attempts.round}`,
+          pairEligible: sql<boolean>`${problems.droppedRound} is distinct from ${attempts.round} and ${roundProblems.noReferenceReason} is null`,
+          noPairsReason: sql<
+            string | null
+          >`case when ${problems.droppedRound} = ${attempts.round} then 'dropped by self-verification: ' || coalesce(${problems.dropReason}, '') else ${roundProblems.noReferenceReason} end`,
         })
         .from(attempts)
         .innerJoin(
           problems,
           and(eq(problems.runId, attempts.runId), eq(problems.id, attempts.problemId)),
         )
+        .leftJoin(
+          roundProblems,
+          and(
+            eq(roundProblems.runId, attempts.runId),
+            eq(roundProblems.round, attempts.round),
+            eq(roundProblems.problemId, attempts.problemId),
+          ),
+        )
         .where(eq(attempts.runId, runId))
         .orderBy(asc(attempts.round), asc(attempts.problemId), asc(attempts.sampleIndex));
     case 'pairs':
-      return db
-        .select({
-          problemId: pairs.problemId,
-          round: pairs.round,
-          chosenAttemptId: pairs.chosenAttemptId,
-          rejectedAttemptId: pairs.rejectedAttemptId,
-          split: pairs.split,
-        })
-        .from(pairs)
-        .where(eq(pairs.runId, runId))
-        .orderBy(
-          asc(pairs.round),
-          asc(pairs.problemId),
-          asc(pairs.chosenAttemptId),
-          asc(pairs.rejectedAttemptId),
+      // TRL's conversational format, as the trainer reads it, with the ids that let a reader
+      // recompute every pair from the attempts export.
+      return (await pairRecords(db, runId))
+        .map(({ id: _id, ...pair }) => pair)
+        .sort(
+          (a, b) =>
+            a.round - b.round ||
+            compare(a.problemId, b.problemId) ||
+            compare(a.chosenAttemptId ?? '', b.chosenAttemptId ?? '') ||
+            compare(a.rejectedAttemptId, b.rejectedAttemptId),
         );
-    case 'generator-data': {
-      const source = alias(problems, 'source');
-      return db
-        .select({
-          round: refinements.round,
-          mode: refinements.mode,
-          sourceProblemId: refinements.sourceProblemId,
-          sourceAttemptId: refinements.sourceAttemptId,
-          problemId: refinements.problemId,
-          problem: source.text,
-          attempt: attempts.text,
-          newProblem: refinements.text,
-          measuredSuccessRate: refinements.measuredSuccessRate,
-          weight: refinements.utility,
-        })
-        .from(refinements)
-        .innerJoin(
-          source,
-          and(eq(source.runId, refinements.runId), eq(source.id, refinements.sourceProblemId)),
-        )
-        .innerJoin(attempts, eq(attempts.id, refinements.sourceAttemptId))
-        .where(and(eq(refinements.runId, runId), eq(refinements.status, 'admitted')))
-        .orderBy(asc(refinements.round), asc(refinements.id));
-    }
+    case 'generator-data':
+      return generatorExamples(db, runId);
     case 'evaluations':
       return db
         .select({
@@ -131,6 +118,9 @@ export async function exportRows(db: Database, runId: string, what: What): Promi
           model: evaluations.model,
           problems: evaluations.problems,
           samples: evaluations.samples,
+          correct: evaluations.correct,
+          undecided: evaluations.undecided,
+          teacherCorrect: evaluations.teacherCorrect,
           accuracy: evaluations.accuracy,
         })
         .from(evaluations)
@@ -159,3 +149,5 @@ export async function exportRows(db: Database, runId: string, what: What): Promi
         );
   }
 }
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -17,6 +17,15 @@ const LINE_COMMENTS: Record<string, string> = {
   'roles.*.concurrency': 'requests in flight at once',
   'roles.*.timeoutSeconds': 'per request',
   'roles.*.maxRetries': 'per request, on HTTP 429/5xx and timeouts',
+  'roles.*.maxTokens': 'per request, unless tasks.*.maxTokens says',
+  'roles.*.structuredOutput': 'send JSON schemas; off by itself on HTTP 400',
+  'tasks.solve': 'Solver sampling (paper: 0.8-0.9)',
+  'tasks.judge': 'Teacher as judge (paper: 0.1)',
+  'tasks.selfVerify': 'Teacher re-solving (paper: 0.1)',
+  'tasks.referenceSolution': 'Teacher writing worked solutions',
+  'tasks.refine': 'problems aimed at a failure (paper: 0.8-0.9)',
+  'tasks.harden': 'harder variants (paper: 0.8-0.9)',
+  'tasks.evaluate': 'Mean@k sampling (paper: 0.7)',
   'loop.k': 'Solver attempts per problem (paper: 8)',
   'loop.replayRatio': 'old problems replayed per new one',
   'loop.batchSize': 'problems per sampling/judging activity',
@@ -33,7 +42,9 @@ const LINE_COMMENTS: Record<string, string> = {
   'trainer.generator': 'value-weighted SFT',
   'trainer.*.heartbeatTimeoutSeconds': 'silent this long = stalled',
   'trainer.*.maxAttempts': 'tries, counting retryable exits',
+  'evaluation.preset': 'paper = Mean@32, top-p 0.9 (overrides both)',
   'evaluation.samples': 'k of Mean@k (paper: 32)',
+  'evaluation.teacherFallback': 'Teacher judges what MathRule cannot',
   'lab.port': '0 = any free port',
   'lab.judgeErrorRate': 'Teacher verdicts that are wrong',
   'lab.brokenProblemRate': 'problems self-verification must catch',
@@ -81,13 +92,18 @@ const HEADERS: Record<string, string[]> = {
     '    - { name: math500, path: data/math500.json }',
     '    - { name: gsm8k, path: data/gsm8k_test.jsonl }',
   ],
+  tasks: [
+    "Sampling per task, not per role: temperature, and maxTokens (default: the role's;",
+    "the judge's default grows with k so its JSON for k answers is not cut off).",
+  ],
   lab: ['The simulated lab, used wherever a role, the seeds or the benchmarks say "lab".'],
 };
 
 /** Optional settings (no default) shown commented out after a setting: [setting, comment?]. */
 const OPTIONAL_AFTER: Record<string, [string, string?][]> = {
   'roles.*.model': [['apiKeyEnv: OPENAI_API_KEY', 'variable holding the API key (not the key)']],
-  'roles.*.temperature': [['topP: 0.95']],
+  'roles.*.concurrency': [['topP: 0.95']],
+  'tasks.*.temperature': [['maxTokens: 4096']],
   'trainer.*.maxAttempts': [['outputRoot: models', 'checkpoints; default <stateDir>/models']],
   'evaluation.topP': [
     ['maxProblems: 50', 'first N per benchmark, for quick runs'],

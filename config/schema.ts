@@ -5,12 +5,7 @@ import { z } from 'zod';
 /** `lab` means the embedded simulated lab (SPEC §8), started in-process. */
 export const LAB = 'lab';
 
-const role = (defaults: {
-  model: string;
-  temperature: number;
-  maxTokens: number;
-  concurrency: number;
-}) =>
+const role = (defaults: { model: string; maxTokens: number; concurrency: number }) =>
   z
     .object({
       baseUrl: z.string().default(LAB).describe('OpenAI-compatible base URL, or "lab"'),
@@ -18,9 +13,11 @@ const role = (defaults: {
       /** Name of the environment variable holding the API key: the key itself never enters config. */
       apiKeyEnv: z.string().optional(),
       concurrency: z.number().int().positive().default(defaults.concurrency),
-      temperature: z.number().min(0).max(2).default(defaults.temperature),
       topP: z.number().gt(0).max(1).optional(),
+      /** Per request, unless the task sets its own (tasks.*.maxTokens). */
       maxTokens: z.number().int().positive().default(defaults.maxTokens),
+      /** Send the reply's JSON schema as response_format; a server that refuses it (HTTP 400) turns it off for the run. */
+      structuredOutput: z.boolean().default(true),
       timeoutSeconds: z.number().positive().default(300),
       maxRetries: z.number().int().nonnegative().default(4),
     })
@@ -62,6 +59,19 @@ const serving = z
   ])
   .default({ mode: 'vllm-lora', timeoutSeconds: 300 });
 
+/** One task's sampling: its temperature, and a token limit of its own (default: the role's). */
+const task = (temperature: number) =>
+  z
+    .object({
+      temperature: z.number().min(0).max(2).default(temperature),
+      maxTokens: z.number().int().positive().optional(),
+    })
+    .strict()
+    .prefault({});
+
+/** What `evaluation.preset: paper` means: Mean@32 at top-p 0.9 (with tasks.evaluate.temperature 0.7). */
+export const PAPER_EVALUATION = { samples: 32, topP: 0.9 } as const;
+
 const benchmark = z.object({ name: z.string().min(1), path: z.string().min(1) }).strict();
 
 export const Config = z
@@ -71,14 +81,9 @@ export const Config = z
     rounds: z.number().int().positive().default(3),
     roles: z
       .object({
-        solver: role({ model: 'lab-solver', temperature: 0.8, maxTokens: 2048, concurrency: 8 }),
-        teacher: role({ model: 'lab-teacher', temperature: 0.1, maxTokens: 4096, concurrency: 4 }),
-        generator: role({
-          model: 'lab-generator',
-          temperature: 0.8,
-          maxTokens: 2048,
-          concurrency: 4,
-        }),
+        solver: role({ model: 'lab-solver', maxTokens: 2048, concurrency: 8 }),
+        teacher: role({ model: 'lab-teacher', maxTokens: 4096, concurrency: 4 }),
+        generator: role({ model: 'lab-generator', maxTokens: 2048, concurrency: 4 }),
       })
       .strict()
       .prefault({}),
@@ -115,19 +120,36 @@ export const Config = z
       .prefault({}),
     trainer: z.object({ solver: trainer, generator: trainer }).strict().prefault({}),
     serving: z.object({ solver: serving, generator: serving }).strict().prefault({}),
+    /** Sampling settings per task, not per role (paper App. J). */
+    tasks: z
+      .object({
+        solve: task(0.8),
+        judge: task(0.1),
+        selfVerify: task(0.1),
+        referenceSolution: task(0.1),
+        refine: task(0.85),
+        harden: task(0.85),
+        evaluate: task(0.7),
+      })
+      .strict()
+      .prefault({}),
     evaluation: z
       .object({
         /** Benchmarks for Mean@k after each round; "lab" = the lab's held-out set. */
         benchmarks: z.union([z.literal(LAB), z.array(benchmark)]).default(LAB),
+        /** `paper`: Mean@32 at top-p 0.9 (the paper's report), whatever samples and topP say. */
+        preset: z.enum(['custom', 'paper']).default('custom'),
         samples: z.number().int().positive().default(4),
-        temperature: z.number().min(0).max(2).default(0.7),
         topP: z.number().gt(0).max(1).default(0.9),
+        /** Answers MathRule cannot decide go to the Teacher as judge (counted separately). */
+        teacherFallback: z.boolean().default(true),
         /** Cap per benchmark (first N problems), for quick runs; unset = all. */
         maxProblems: z.number().int().positive().optional(),
         /** Files checked for n-gram overlap at admission; default = the evaluation benchmarks. */
         decontaminate: z.array(z.string()).optional(),
       })
       .strict()
+      .transform((e) => (e.preset === 'paper' ? { ...e, ...PAPER_EVALUATION } : e))
       .prefault({}),
     lab: z
       .object({
@@ -189,3 +211,4 @@ export type RoleName = keyof Config['roles'];
 export type RoleConfig = Config['roles'][RoleName];
 export type TrainerConfig = Config['trainer']['solver'];
 export type ServingConfig = Config['serving']['solver'];
+export type TaskName = keyof Config['tasks'];

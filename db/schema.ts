@@ -68,6 +68,8 @@ export const problems = pgTable(
     text: text('text').notNull(),
     answer: text('answer').notNull(),
     solution: text('solution'),
+    /** 'teacher': the Teacher wrote `solution` later as the reference (MathRule-verified); null: it came with the problem. */
+    solutionAuthor: text('solution_author', { enum: ['teacher'] }),
     origin: text('origin', { enum: ['seed', 'teacher', 'generator'] }).notNull(),
     parentId: text('parent_id'),
     parentAttemptId: text('parent_attempt_id'),
@@ -100,6 +102,8 @@ export const roundProblems = pgTable(
     successRate: doublePrecision('success_rate'),
     zone: text('zone', { enum: ['mastered', 'learning', 'too_difficult'] }),
     disagreements: integer('disagreements'),
+    /** Why a problem no attempt solved has no verified worked solution, so no reference pairs. */
+    noReferenceReason: text('no_reference_reason'),
   },
   (t) => [primaryKey({ columns: [t.runId, t.round, t.problemId] })],
 );
@@ -189,6 +193,9 @@ export const evaluations = pgTable(
     problems: integer('problems').notNull(),
     samples: integer('samples').notNull(),
     correct: integer('correct').notNull(),
+    /** Samples MathRule could not decide, and how many of them the Teacher judged correct (in `correct`). */
+    undecided: integer('undecided').notNull().default(0),
+    teacherCorrect: integer('teacher_correct').notNull().default(0),
     accuracy: doublePrecision('accuracy').notNull(),
   },
   (t) => [primaryKey({ columns: [t.runId, t.round, t.benchmark] })],

@@ -7,7 +7,7 @@ import type { Knobs } from './knobs';
 import type { LabModel } from './models';
 import { Rng, sha256, uniform } from './rng';
 import { solve } from './solver';
-import { judge, refine, selfVerify } from './teacher';
+import { judge, referenceSolution, refine, selfVerify } from './teacher';
 
 export interface ChatRequest {
   messages: ChatMessage[];
@@ -82,6 +82,7 @@ export function respond(
         temperature: request.temperature,
       }).text;
     }
+    if (task === 'referenceSolution') return referenceSolution(parseSections(user));
     const rng = new Rng(
       labSeed,
       task,

@@ -65,6 +65,25 @@ const ChatBody = z
     max_tokens: z.number().int().positive().nullish(),
     max_completion_tokens: z.number().int().positive().nullish(),
     stream: z.boolean().nullish(),
+    // Accepted as vLLM does; the lab's JSON replies do not depend on it.
+    response_format: z
+      .discriminatedUnion('type', [
+        z.object({ type: z.literal('text') }).loose(),
+        z.object({ type: z.literal('json_object') }).loose(),
+        z
+          .object({
+            type: z.literal('json_schema'),
+            json_schema: z
+              .object({
+                name: z.string().min(1),
+                schema: z.record(z.string(), z.unknown()),
+                strict: z.boolean().nullish(),
+              })
+              .loose(),
+          })
+          .loose(),
+      ])
+      .nullish(),
   })
   .loose();
 

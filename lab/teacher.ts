@@ -120,3 +120,11 @@ export function selfVerify(sections: Sections): SelfVerifyReply {
     explanation: `Solving again gives ${problem.answer}, not the stated reference ${reference}.`,
   };
 }
+
+/** A worked solution in prose, ending in the boxed answer: the Teacher solves lab problems exactly. */
+export function referenceSolution(sections: Sections): string {
+  const reference = sections[H.reference] ?? '';
+  const problem = parseProblem(sections[H.problem] ?? '');
+  if (!problem) return `Working from the statement, the result is $\\boxed{${reference}}$.`;
+  return `${problem.steps.join('\n')}\n\nThe answer is $\\boxed{${problem.answer}}$.`;
+}

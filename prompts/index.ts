@@ -5,11 +5,12 @@ import { renderSections } from './sections';
 export type ChatMessage = { role: 'system' | 'user' | 'assistant'; content: string };
 
 export const PROMPT_VERSIONS = {
-  solve: 'solve-v1',
+  solve: 'solve-v2',
   judge: 'judge-v1',
   refineTargeted: 'refine-targeted-v1',
   refineHarder: 'refine-harder-v1',
   selfVerify: 'self-verify-v1',
+  referenceSolution: 'reference-solution-v1',
   generate: 'generate-v1',
 } as const;
 export type PromptKind = keyof typeof PROMPT_VERSIONS;
@@ -27,8 +28,14 @@ export const H = {
 } as const;
 
 export const SYSTEM = {
+  // Paper App. A.1: understand, plan, execute, verify; the final answer in \boxed{}.
   solve:
-    'You are a careful mathematician. Solve the problem step by step, then give the final answer in \\boxed{}.',
+    'You are a careful mathematician. Solve the problem in four steps. ' +
+    '1. Understand: restate what is given and what is asked. ' +
+    '2. Plan: choose a method that leads to the answer. ' +
+    '3. Execute: carry out the plan step by step, showing the work. ' +
+    '4. Verify: check the result against the conditions of the problem. ' +
+    'Then give the final answer in \\boxed{}.',
   judge: 'You are a mathematics teacher grading student answers against a reference answer.',
   refineTargeted:
     'You are a mathematics teacher writing a new practice problem aimed at a specific student error.',
@@ -36,6 +43,8 @@ export const SYSTEM = {
     'You are a mathematics teacher writing a harder variant of a problem the student already masters.',
   selfVerify:
     'You are a mathematics teacher re-checking one of your own problems and its reference answer.',
+  referenceSolution:
+    'You are a mathematics teacher writing the worked solution of a problem whose answer you know.',
   generate:
     'You are a problem generator writing a new practice problem aimed at a specific student error.',
 } as const;
@@ -118,6 +127,24 @@ export function selfVerifyPrompt(problem: string, reference: string): ChatMessag
           'Solve the problem independently. If the statement is ambiguous, wrong or incomplete, say so. ' +
           'Reply with one JSON object: {"solution": string, "answer": string, ' +
           '"statementIssue": null | "ambiguous" | "wrong" | "incomplete", "explanation": string}.',
+      }),
+    },
+  ];
+}
+
+/** A worked reference solution for a problem that has only an answer (the chosen side of its pairs). */
+export function referenceSolutionPrompt(problem: string, reference: string): ChatMessage[] {
+  return [
+    { role: 'system', content: SYSTEM.referenceSolution },
+    {
+      role: 'user',
+      content: renderSections({
+        [H.problem]: problem,
+        [H.reference]: reference,
+        [H.instructions]:
+          'Write a complete worked solution that a student can learn from: understand the problem, ' +
+          'plan, carry out every step, verify the result. End with the final answer in \\boxed{}; ' +
+          'it must equal the reference answer.',
       }),
     },
   ];

@@ -84,3 +84,33 @@ export function parseReply<T>(schema: z.ZodType<T>, content: string): ParsedRepl
   }
   return { ok: true, value: parsed.data };
 }
+
+/** An OpenAI `response_format` asking the server to decode to this reply's JSON schema. */
+export interface ReplyFormat {
+  name: string;
+  schema: Record<string, unknown>;
+}
+
+/** The reply schema as JSON Schema, derived from the zod schema (one source of truth). */
+export function replyFormat(name: string, schema: z.ZodType): ReplyFormat {
+  return { name, schema: portable(z.toJSONSchema(schema)) as Record<string, unknown> };
+}
+
+/** Drops what grammar-based decoders (vLLM, llama.cpp, OpenAI strict mode) reject or do not need. */
+function portable(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(portable);
+  if (node === null || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === '$schema' || key === 'default') continue;
+    if (key === 'maximum' && value === Number.MAX_SAFE_INTEGER) continue;
+    out[key] = portable(value);
+  }
+  return out;
+}
+
+export const REPLY_FORMATS = {
+  judge: replyFormat('judge_reply', JudgeReply),
+  newProblem: replyFormat('new_problem', NewProblemReply),
+  selfVerify: replyFormat('self_verify_reply', SelfVerifyReply),
+} as const;

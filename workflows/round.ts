@@ -1,6 +1,6 @@
 // One co-evolution round, SPEC §3 step by step. Deterministic: every effect is an
 // activity, every payload an id or a count.
-import { proxyActivities, setHandler } from '@temporalio/workflow';
+import { patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities, RoundSummary } from '../activities';
 import { Progress, progressQuery } from './progress';
 
@@ -77,6 +77,8 @@ export async function roundWorkflow({ runId, round, settings }: RoundInput): Pro
         model,
         problems: total.problems ?? 0,
         correct: total.correct ?? 0,
+        undecided: total.undecided ?? 0,
+        teacherCorrect: total.teacherCorrect ?? 0,
       });
     }
   }
@@ -95,6 +97,11 @@ export async function roundWorkflow({ runId, round, settings }: RoundInput): Pro
   if (round > 1) await once('utility weights', () => work.fillUtilityWeights(ref));
   // 5. Self-verification of too-difficult problems.
   await stage('self-verify', set.batches, (batch) => work.selfVerifyBatch({ ...ref, batch }));
+  // 6a. Worked reference solutions for the problems no attempt solved (the chosen side).
+  if (patched('reference-solutions'))
+    await stage('reference solutions', set.batches, (batch) =>
+      work.referenceSolutionsBatch({ ...ref, batch }),
+    );
   // 6. Preference pairs.
   await once('pairs', () => work.buildPairs(ref));
   // 7. Train the Solver (and hand it to serving) while 8. the Teacher refines: both only read this round's judgements.

@@ -8,6 +8,7 @@ import {
   APIConnectionError,
   APIError,
   AuthenticationError,
+  BadRequestError,
   NotFoundError,
   PermissionDeniedError,
 } from 'openai';
@@ -22,6 +23,8 @@ export const LLM_FAILURES = {
   apiKeyMissing: 'LlmApiKeyMissing',
   /** The role points at the embedded lab, but none runs in this worker. */
   noEndpoint: 'LlmEndpointMissing',
+  /** HTTP 400: the server refused the request itself (a parameter it does not take, say). */
+  badRequest: 'LlmBadRequest',
   /** Rate limit, server error, timeout or dropped connection, after the client's own retries. */
   unavailable: 'LlmUnavailable',
   /** Responses that were not a valid chat completion, after the gateway's own retries. */
@@ -46,6 +49,11 @@ export function llmFailure(
       nonRetryable: true,
       message: `${prefix} has no model "${where.model}" (404): check roles.${role}.model and roles.${role}.baseUrl`,
     });
+  if (error instanceof BadRequestError)
+    return ApplicationFailure.create({
+      type: LLM_FAILURES.badRequest,
+      message: `${prefix} refused the request (400): ${firstLine(error.message)}`,
+    });
   if (error instanceof APIError && !(error instanceof APIConnectionError) && error.status)
     return ApplicationFailure.create({
       type: LLM_FAILURES.unavailable,
@@ -57,6 +65,10 @@ export function llmFailure(
       message: `${prefix} unreachable: ${firstLine(error.message)}`,
     });
   return error;
+}
+
+export function isBadRequest(error: unknown): boolean {
+  return error instanceof ApplicationFailure && error.type === LLM_FAILURES.badRequest;
 }
 
 export function apiKeyMissing(role: RoleName, variable: string): ApplicationFailure {

@@ -20,9 +20,9 @@ import { LAB, type RoleConfig, type RoleName } from '../../config/schema';
 import type { Database } from '../../db/client';
 import { llmCalls, replyRejections } from '../../db/schema';
 import type { ChatMessage } from '../../prompts';
-import { cleanText, parseReply } from '../../prompts/replies';
+import { cleanText, parseReply, type ReplyFormat } from '../../prompts/replies';
 import { runConfig } from '../deps';
-import { apiKeyMissing, invalidResponses, llmFailure, noEndpoint } from './failures';
+import { apiKeyMissing, invalidResponses, isBadRequest, llmFailure, noEndpoint } from './failures';
 import { bodyByteCap, type Completion, readCompletion, replyByteCap } from './response';
 import { Semaphore } from './semaphore';
 import { SingleFlight } from './single-flight';
@@ -35,6 +35,10 @@ export interface ChatRequest {
   n?: number;
   temperature?: number;
   topP?: number;
+  /** Completion token limit; default the role's maxTokens. */
+  maxTokens?: number;
+  /** The reply's JSON schema, sent as response_format where the role's server takes it. */
+  responseFormat?: ReplyFormat;
   seed: number;
   /** For accounting: which run and round first paid for this call. */
   runId: string;
@@ -48,17 +52,28 @@ export interface ChatResult {
   completionTokens: number | null;
 }
 
-/** What is sent to the endpoint, and so what the cache key covers. */
-export function chatParams(request: ChatRequest, settings: RoleConfig) {
+/**
+ * What is sent to the endpoint, and so what the cache key covers. `structured`: the
+ * reply's JSON schema goes along as response_format (the server decodes to it).
+ */
+export function chatParams(request: ChatRequest, settings: RoleConfig, structured = false) {
   return {
     model: request.model,
     // Prompts quote stored text; cleaned so the request can be stored as JSON too.
     messages: request.messages.map((m) => ({ ...m, content: cleanText(m.content) })),
     n: request.n ?? 1,
-    temperature: request.temperature ?? settings.temperature,
+    temperature: request.temperature,
     top_p: request.topP ?? settings.topP,
-    max_tokens: settings.maxTokens,
+    max_tokens: request.maxTokens ?? settings.maxTokens,
     seed: request.seed,
+    ...(structured && request.responseFormat
+      ? {
+          response_format: {
+            type: 'json_schema' as const,
+            json_schema: { ...request.responseFormat, strict: true },
+          },
+        }
+      : {}),
   };
 }
 type ChatParams = ReturnType<typeof chatParams>;
@@ -86,6 +101,8 @@ export function invalidResponseBackoffMs(attempt: number): number {
 export class LlmGateway {
   private readonly endpoints = new Map<string, Endpoint>();
   private readonly flights = new SingleFlight<ChatResult>();
+  /** `runId/role` pairs whose server refused response_format: asked without it for the rest of the run. */
+  private readonly noStructuredOutput = new Set<string>();
 
   constructor(
     private readonly db: Database,
@@ -117,7 +134,29 @@ export class LlmGateway {
 
   async chat(request: ChatRequest): Promise<ChatResult> {
     const settings = (await runConfig(this.db, request.runId)).roles[request.role];
-    const params = chatParams(request, settings);
+    const refusedBy = `${request.runId}/${request.role}`;
+    const structured =
+      request.responseFormat !== undefined &&
+      settings.structuredOutput &&
+      !this.noStructuredOutput.has(refusedBy);
+    try {
+      return await this.send(request, settings, structured);
+    } catch (error) {
+      // A server without JSON-schema decoding answers 400. Ask again without it; when that
+      // works, the refusal was about response_format: remember it for the run.
+      if (!(structured && isBadRequest(error))) throw error;
+      const result = await this.send(request, settings, false);
+      this.noStructuredOutput.add(refusedBy);
+      return result;
+    }
+  }
+
+  private async send(
+    request: ChatRequest,
+    settings: RoleConfig,
+    structured: boolean,
+  ): Promise<ChatResult> {
+    const params = chatParams(request, settings, structured);
     const key = contentId(request.promptVersion, JSON.stringify(params));
     return this.flights.run(key, activitySignal(), async (signal) => {
       const [hit] = await this.db.select().from(llmCalls).where(eq(llmCalls.key, key));

@@ -61,7 +61,7 @@ describe('loadConfig', () => {
       [
         'roles:',
         '  solver:',
-        '    temperature: 3', // 3
+        '    topP: 3', // 3
         '    model:', // 4
         'loop:',
         '  judgePolicy: nope', // 6
@@ -80,7 +80,7 @@ describe('loadConfig', () => {
       ].join('\n'),
     );
     await assertConfigError(file, [
-      `${file}:3: roles.solver.temperature: expected a number <= 2, got 3`,
+      `${file}:3: roles.solver.topP: expected a number <= 1, got 3`,
       `${file}:4: roles.solver.model: expected a string, got an empty value`,
       `${file}:6: loop.judgePolicy: expected one of "rule-first", "teacher-first", "both", "rule-only", got "nope"`,
       `${file}:7: loop.k: expected an integer, got 1.5`,

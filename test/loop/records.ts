@@ -8,7 +8,8 @@ const pairKey = (p: Row) => `${p.round}|${p.problemId}|${p.chosenAttemptId}|${p.
 
 /**
  * Every round's pairs, recomputed from the attempts export alone by the Cartesian rule;
- * attempts of a problem dropped that round (pairEligible false) give none, and that flag
+ * attempts of a problem dropped that round, or of one nobody solved that has no verified
+ * worked solution, give none (pairEligible false, noPairsReason says why), and the flag
  * agrees with the problems export.
  */
 export function assertPairsFollowFromAttempts(
@@ -19,7 +20,10 @@ export function assertPairsFollowFromAttempts(
   const droppedRound = new Map(problems.map((p) => [p.id, p.droppedRound]));
   const groups = new Map<string, Row[]>();
   for (const a of attempts) {
-    assert.equal(a.pairEligible, droppedRound.get(a.problemId) !== a.round, `attempt ${a.id}`);
+    const dropped = droppedRound.get(a.problemId) === a.round;
+    assert.equal(a.pairEligible, a.noPairsReason === null, `attempt ${a.id}`);
+    if (dropped) assert.match(String(a.noPairsReason), /^dropped by self-verification/);
+    else if (!a.pairEligible) assert.match(String(a.noPairsReason), /^no verified reference/);
     const key = `${a.round}|${a.problemId}`;
     if (!groups.has(key)) groups.set(key, []);
     groups.get(key)!.push(a);

@@ -6,9 +6,10 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
-import { count } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import { openDatabase } from '../../db/client';
-import { replyRejections } from '../../db/schema';
+import { llmCalls, replyRejections } from '../../db/schema';
+import { PROMPT_VERSIONS } from '../../prompts';
 import { WORKFLOWS_PATH } from '../../workers/worker';
 import { events, exportJsonl, runCli, tempDir, writeSmallConfig } from '../support/cli';
 import { testTemporal } from '../support/temporal';
@@ -63,6 +64,16 @@ test('a 2-round run on the lab completes with the expected records', {
   const pairs = await exportJsonl(config, 'pairs');
   assert.ok(pairs.length > 0);
   assertPairsFollowFromAttempts(problems, attempts, pairs);
+  // TRL's conversational format; a reference that wins is a worked solution, never a bare answer.
+  type Messages = { role: string; content: string }[];
+  for (const pair of pairs) {
+    assert.deepEqual(
+      [pair.chosen, pair.rejected].map((side) => (side as Messages).map((m) => m.role)),
+      [['assistant'], ['assistant']],
+    );
+    if (pair.chosenAttemptId === null)
+      assert.doesNotMatch((pair.chosen as Messages)[0]!.content, /^The answer is/);
+  }
 
   const evaluations = await exportJsonl(config, 'evaluations');
   assert.deepEqual(
@@ -75,9 +86,16 @@ test('a 2-round run on the lab completes with the expected records', {
   );
 
   // Round 1's admitted problems were measured by round 2's sampling: their weights are known.
+  // Generator data: only targeted refinements, and no problem self-verification dropped.
   const generatorData = await exportJsonl(config, 'generator-data');
-  const measured = generatorData.filter((g) => g.round === 1 && g.measuredSuccessRate !== null);
+  const measured = generatorData.filter((g) => g.round === 1);
   assert.ok(measured.length > 0);
+  const activeIds = new Set(problems.filter((p) => p.status === 'active').map((p) => p.id));
+  for (const g of generatorData) {
+    assert.ok(activeIds.has(g.problemId) && activeIds.has(g.sourceProblemId), 'not dropped');
+    assert.equal((g.prompt as Messages)[0]!.role, 'system');
+    assert.ok(typeof g.weight === 'number');
+  }
   for (const g of measured) {
     const s = g.measuredSuccessRate as number;
     assert.ok(Math.abs((g.weight as number) - Math.exp(-((s - 0.5) ** 2) / (2 * 0.2 ** 2))) < 1e-9);
@@ -86,7 +104,17 @@ test('a 2-round run on the lab completes with the expected records', {
   // The lab's malformed JSON was recorded and retried, and no request was ever sent twice.
   const database = await openDatabase({ dataDir: path.join(dir, 'state', 'pgdata') });
   const [rejections] = await database.db.select({ n: count() }).from(replyRejections);
+  // Every pair's prompt is exactly the messages its Solver attempts were sampled with.
+  const sampled = new Set(
+    (
+      await database.db
+        .select({ request: llmCalls.request })
+        .from(llmCalls)
+        .where(eq(llmCalls.promptVersion, PROMPT_VERSIONS.solve))
+    ).map((c) => JSON.stringify((c.request as { messages: unknown }).messages)),
+  );
   await database.close();
+  for (const pair of pairs) assert.ok(sampled.has(JSON.stringify(pair.prompt)), 'pair prompt');
   assert.ok((rejections?.n ?? 0) > 0, 'invalid Teacher replies were recorded');
   const keys = readFileSync(path.join(dir, 'state', 'requests.jsonl'), 'utf8')
     .split('\n')
