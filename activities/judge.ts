@@ -4,6 +4,7 @@ import { and, eq } from 'drizzle-orm';
 import { combineVerdicts, needsTeacher } from '../algorithm/judging';
 import { successRate, zoneOf } from '../algorithm/zones';
 import { attempts, roundProblems } from '../db/schema';
+import { metrics } from '../metrics';
 import { judgePrompt, PROMPT_VERSIONS } from '../prompts';
 import { JudgeReply } from '../prompts/replies';
 import { verify } from '../verifier';
@@ -24,6 +25,7 @@ export async function judgeBatch(
       const tries = await attemptsOf(deps.db, { ...ref, problemId: problem.id });
       const rule = await Promise.all(tries.map((a) => verify(problem.answer, a.text)));
       const ruleVerdicts = rule.map((v) => v.equal);
+      for (const verdict of ruleVerdicts) metrics.verdict(ref.round, verdict);
       let teacher: JudgeReply['verdicts'] | null = null;
       if (needsTeacher(config.loop.judgePolicy, ruleVerdicts)) {
         teacherCalls++;

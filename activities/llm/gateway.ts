@@ -7,6 +7,7 @@ import { contentId } from '../../algorithm/random';
 import { LAB, type RoleConfig, type RoleName } from '../../config/schema';
 import type { Database } from '../../db/client';
 import { llmCalls, replyRejections } from '../../db/schema';
+import { metrics } from '../../metrics';
 import type { ChatMessage } from '../../prompts';
 import { parseReply } from '../../prompts/replies';
 import { runConfig } from '../deps';
@@ -81,7 +82,10 @@ export class LlmGateway {
     };
     const key = contentId(request.promptVersion, JSON.stringify(params));
     const [hit] = await this.db.select().from(llmCalls).where(eq(llmCalls.key, key));
-    if (hit) return { choices: hit.choices, cached: true, completionTokens: hit.completionTokens };
+    if (hit) {
+      metrics.llmCall({ role: request.role, round: request.round, cached: true });
+      return { choices: hit.choices, cached: true, completionTokens: hit.completionTokens };
+    }
 
     const { client, limit } = this.endpoint(request.role, settings);
     const response = await limit.run(() => client.chat.completions.create(params));
@@ -89,6 +93,13 @@ export class LlmGateway {
       .sort((a, b) => a.index - b.index)
       .map((c) => c.message.content ?? '');
     const completionTokens = response.usage?.completion_tokens ?? 0;
+    metrics.llmCall({
+      role: request.role,
+      round: request.round,
+      cached: false,
+      promptTokens: response.usage?.prompt_tokens,
+      completionTokens,
+    });
     await this.db
       .insert(llmCalls)
       .values({
@@ -128,6 +139,7 @@ export class LlmGateway {
       const parsed = parseReply(schema, content);
       const error = parsed.ok ? (check?.(parsed.value) ?? null) : parsed.error;
       if (parsed.ok && error === null) return parsed.value;
+      metrics.replyRejected(request.role, request.round);
       await this.db
         .insert(replyRejections)
         .values({
