@@ -10,6 +10,7 @@ import {
 import { successRate, zoneOf } from '../algorithm/zones';
 import { taskSampling } from '../config/tasks';
 import { attempts, roundProblems } from '../db/schema';
+import { metrics } from '../metrics';
 import { judgePrompt, PROMPT_VERSIONS } from '../prompts';
 import { JudgeReply, REPLY_FORMATS } from '../prompts/replies';
 import { verify } from '../verifier';
@@ -79,6 +80,7 @@ export async function judgeBatch(
       const tries = await attemptsOf(deps.db, { ...ref, problemId: problem.id });
       const rule = await Promise.all(tries.map((a) => verify(problem.answer, a.text)));
       const ruleVerdicts = rule.map((v) => v.equal);
+      for (const verdict of ruleVerdicts) metrics.verdict(ref.round, verdict);
       let teacher: JudgeReply['verdicts'] | null = null;
       if (needsTeacher(config.loop.judgePolicy, ruleVerdicts)) {
         teacherCalls++;

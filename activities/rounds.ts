@@ -13,6 +13,7 @@ import {
   runs,
   stages,
 } from '../db/schema';
+import { metrics } from '../metrics';
 import { type ActivityDeps, runConfig } from './deps';
 import type { RoundRef } from './round-set';
 import { solverFor } from './train';
@@ -43,6 +44,7 @@ export async function recordStage(
     startedAt: new Date(input.startedAt),
     finishedAt: new Date(),
   };
+  metrics.stage(input.round, input.stage, (row.finishedAt.getTime() - input.startedAt) / 1000);
   await deps.db
     .insert(stages)
     .values(row)

@@ -9,6 +9,7 @@ import { labServeCommand } from '../lab/cli';
 import { verifyCommand } from '../verifier/cli';
 import { exportCommand } from './export';
 import { UsageError } from './options';
+import { reportCommand } from './report';
 import { runCommand } from './run';
 import { serverCommand } from './server';
 import { statusCommand } from './status';
@@ -20,6 +21,8 @@ const USAGE = `usage: socratic <command> [options]
           start a run, or resume the unfinished one in the state directory
   status  [--config FILE] [--state-dir DIR] [--json]
   export  [--config FILE] [--state-dir DIR] [--run ID|latest] --what problems|attempts|pairs|generator-data|evaluations|rejections [--format jsonl]
+  report  [--config FILE] [--state-dir DIR] [--run ID|latest] [--out FILE]
+          a self-contained HTML report: charts, figures, problem lineage
   init    [--out FILE] [--force]      write a commented example config (socratic.yaml)
   worker  [--config FILE] [--state-dir DIR]   a worker on its own (cluster mode: TEMPORAL_ADDRESS, DATABASE_URL)
   verify  --gold G --pred P | --jsonl  compare final answers (MathRule)
@@ -36,6 +39,8 @@ export async function main(argv: string[]): Promise<number> {
         return await statusCommand(rest);
       case 'export':
         return await exportCommand(rest);
+      case 'report':
+        return await reportCommand(rest);
       case 'init':
         return await initConfigCommand(rest);
       case 'server':

@@ -10,11 +10,13 @@ import { benchmarkFiles, seedFile } from '../activities/benchmarks';
 import { type Config, LAB } from '../config/schema';
 import { loadProblemFile, loadSeedFile } from '../data/problem-file';
 import { runs } from '../db/schema';
-import { createWorker, quietRuntime } from '../workers/worker';
+import { writeReport } from '../report';
+import { createWorker, installRuntimeWithMetrics } from '../workers/worker';
 import { roundWorkflowId, runWorkflowId } from '../workflows/ids';
 import { progressQuery } from '../workflows/progress';
 import { type RunInput, runWorkflow, statusQuery } from '../workflows/run';
 import { commandConfig, parseCommand, UsageError } from './options';
+import { temporalUiOf } from './report';
 import { Reporter } from './reporter';
 import {
   assertRunOfDatabase,
@@ -43,10 +45,12 @@ export async function runCommand(argv: string[]): Promise<number> {
   });
   await checkInputs(config); // before anything is written
 
-  quietRuntime();
+  const served = await installRuntimeWithMetrics(config.metrics.address);
+  if (served) out.info(`metrics: ${served.url}`);
   const session = await openSession(config);
   const temporal = await connect(config, (message) => out.info(message)).catch(async (error) => {
     await session.close();
+    await served?.close();
     throw error;
   });
   try {
@@ -91,10 +95,13 @@ export async function runCommand(argv: string[]): Promise<number> {
         if (!(error instanceof WorkflowFailedError)) throw error;
         // A failure that retries could not fix (a bad trainer config, say): say why, keep the data.
         out.info(`run ${run.id} failed: ${rootCause(error)}`);
+        await keepReport(session, run.id, out);
         out.info('fix the cause and run the same command again: finished steps are not redone');
         return 1;
       }
       const [finished] = await db.select().from(runs).where(eq(runs.id, run.id));
+      const report = await keepReport(session, run.id, out);
+      if (report && !values.json) out.info(`report: ${report}`);
       const summaries = await completedSummaries(db, run.id);
       out.done({
         runId: run.id,
@@ -117,6 +124,19 @@ export async function runCommand(argv: string[]): Promise<number> {
   } finally {
     await temporal.close();
     await session.close();
+    await served?.close();
+  }
+}
+
+/** Rewrites the run's report from the database; a report that fails never stops the run. */
+async function keepReport(session: Session, runId: string, out: Reporter) {
+  try {
+    return await writeReport(session.database.db, session.config, runId, {
+      temporalUi: await temporalUiOf(session.config),
+    });
+  } catch (error) {
+    out.info(`(the report could not be written: ${(error as Error).message})`);
+    return undefined;
   }
 }
 
@@ -208,6 +228,7 @@ async function watch(
       if (shown < summaries.length) {
         const initial = await initialAccuracy(db, run.id);
         while (shown < summaries.length) out.round(summaries[shown++]!, summaries, initial);
+        await keepReport(session, run.id, out);
       }
     }
     if (outcome === 'done') return;

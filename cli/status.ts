@@ -8,6 +8,7 @@ import { progressQuery } from '../workflows/progress';
 import { statusQuery } from '../workflows/run';
 import { commandConfig, parseCommand } from './options';
 import { roundsTable, stageLine } from './render';
+import { existingReport } from './report';
 import { completedSummaries, initialAccuracy } from './runs';
 import { connect, openDatabaseFor } from './session';
 
@@ -45,6 +46,7 @@ export async function statusCommand(argv: string[]): Promise<number> {
         rounds: run.rounds,
         currentRound: run.currentRound,
         createdAt: run.createdAt,
+        report: existingReport(config, run.id) ?? null,
         summaries: rounds,
         initial,
       });
@@ -58,6 +60,7 @@ export async function statusCommand(argv: string[]): Promise<number> {
           `run ${r.id}: ${r.status}, round ${r.currentRound} of ${r.rounds}, started ${r.createdAt.toISOString()}`,
         );
         if (r.summaries.length > 0) console.log(`${roundsTable(r.summaries, r.initial)}\n`);
+        if (r.report) console.log(`report: ${r.report}\n`);
       }
     return 0;
   } finally {

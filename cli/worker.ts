@@ -1,12 +1,13 @@
 // `socratic worker`: a worker process of its own, for a cluster (a Temporal server and
 // PostgreSQL shared by several processes). `socratic run` hosts one in-process already.
-import { createWorker, quietRuntime } from '../workers/worker';
+import { createWorker, installRuntimeWithMetrics } from '../workers/worker';
 import { commandConfig, parseCommand } from './options';
 import { connect, openSession } from './session';
 
 export async function workerCommand(argv: string[]): Promise<number> {
   const { config } = await commandConfig(parseCommand(argv).values);
-  quietRuntime();
+  const served = await installRuntimeWithMetrics(config.metrics.address);
+  if (served) console.log(`metrics: ${served.url}`);
   const session = await openSession(config);
   try {
     const temporal = await connect(config, (message) => console.log(message));
@@ -30,5 +31,6 @@ export async function workerCommand(argv: string[]): Promise<number> {
     }
   } finally {
     await session.close();
+    await served?.close();
   }
 }

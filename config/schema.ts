@@ -201,6 +201,29 @@ export const Config = z
       })
       .strict()
       .prefault({}),
+    report: z
+      .object({
+        /** USD per million tokens, by model name: the report's cost chart. Unlisted models show tokens only. */
+        prices: z
+          .record(
+            z.string(),
+            z
+              .object({ input: z.number().nonnegative(), output: z.number().nonnegative() })
+              .strict(),
+          )
+          .default({}),
+        /** Temporal Web UI base URL for the report's links (the embedded dev server's is found by itself). */
+        temporalUi: z.string().url().optional(),
+      })
+      .strict()
+      .prefault({}),
+    metrics: z
+      .object({
+        /** host:port where `socratic run` and `socratic worker` serve Prometheus metrics; unset = off. */
+        address: z.string().optional(),
+      })
+      .strict()
+      .prefault({}),
     /** PostgreSQL URL; unset = PGlite under the state directory. */
     databaseUrl: z.string().optional(),
   })

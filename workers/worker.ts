@@ -1,6 +1,8 @@
 // A worker for the round's workflows and activities on one task queue.
 import { DefaultLogger, type NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { type ActivityDeps, createActivities } from '../activities';
+import { serveMetrics } from '../metrics';
+import { findFreePort } from '../temporal/free-port';
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 
@@ -13,11 +15,42 @@ const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
  * (SOCRATIC_LOG_LEVEL=INFO or DEBUG shows more). Must run before the first
  * NativeConnection or Worker of the process.
  */
-export function quietRuntime(): void {
+export function quietRuntime(options: { prometheusPort?: number } = {}): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   const wanted = process.env.SOCRATIC_LOG_LEVEL?.toUpperCase();
-  Runtime.install({ logger: new DefaultLogger(LOG_LEVELS.find((l) => l === wanted) ?? 'WARN') });
+  Runtime.install({
+    logger: new DefaultLogger(LOG_LEVELS.find((l) => l === wanted) ?? 'WARN'),
+    ...(options.prometheusPort === undefined
+      ? {}
+      : {
+          telemetryOptions: {
+            metrics: {
+              prometheus: {
+                bindAddress: `127.0.0.1:${options.prometheusPort}`,
+                countersTotalSuffix: true,
+                useSecondsForDurations: true,
+              },
+            },
+          },
+        }),
+  });
+}
+
+/**
+ * Installs the runtime (as quietRuntime) and, when `address` is set, serves Prometheus
+ * metrics there: ours and the SDK runtime's. Must run before the first connection.
+ */
+export async function installRuntimeWithMetrics(
+  address: string | undefined,
+): Promise<{ url: string; close(): Promise<void> } | undefined> {
+  if (!address) {
+    quietRuntime();
+    return undefined;
+  }
+  const runtimePort = await findFreePort();
+  quietRuntime({ prometheusPort: runtimePort });
+  return serveMetrics(address, runtimePort);
 }
 
 export async function createWorker(options: {

@@ -19,6 +19,7 @@ import { contentId } from '../../algorithm/random';
 import { LAB, type RoleConfig, type RoleName } from '../../config/schema';
 import type { Database } from '../../db/client';
 import { llmCalls, replyRejections } from '../../db/schema';
+import { metrics } from '../../metrics';
 import type { ChatMessage } from '../../prompts';
 import { cleanText, parseReply, type ReplyFormat } from '../../prompts/replies';
 import { runConfig } from '../deps';
@@ -160,9 +161,18 @@ export class LlmGateway {
     const key = contentId(request.promptVersion, JSON.stringify(params));
     return this.flights.run(key, activitySignal(), async (signal) => {
       const [hit] = await this.db.select().from(llmCalls).where(eq(llmCalls.key, key));
-      if (hit)
+      if (hit) {
+        metrics.llmCall({ role: request.role, round: request.round, cached: true });
         return { choices: hit.choices, cached: true, completionTokens: hit.completionTokens };
+      }
       const paid = await this.complete(request, settings, params, signal);
+      metrics.llmCall({
+        role: request.role,
+        round: request.round,
+        cached: false,
+        promptTokens: paid.promptTokens ?? undefined,
+        completionTokens: paid.completionTokens ?? undefined,
+      });
       await this.db
         .insert(llmCalls)
         .values({
@@ -271,6 +281,7 @@ export class LlmGateway {
     error: string,
     content: string,
   ): Promise<void> {
+    metrics.replyRejected(request.role, request.round);
     const kept = cleanText(content.slice(0, 4000));
     await this.db
       .insert(replyRejections)
