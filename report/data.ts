@@ -105,6 +105,8 @@ export async function loadReportData(
       accuracy: evaluations.accuracy,
       samples: evaluations.samples,
       problems: evaluations.problems,
+      undecided: evaluations.undecided,
+      teacherCorrect: evaluations.teacherCorrect,
     })
     .from(evaluations)
     .where(eq(evaluations.runId, runId))

@@ -151,6 +151,7 @@ export async function renderReport(
     a.samples,
     a.problems,
     pct(a.accuracy),
+    a.problems * a.samples === 0 ? '—' : pct(a.undecided / (a.problems * a.samples)),
   ]);
   const lineageNote = run.parentRunId
     ? `<p>branched from run ${escapeHtml(run.parentRunId)} after round ${run.branchedFromRound}</p>`
@@ -178,7 +179,7 @@ ${lineageNote}${failure}
 ${figures.join('\n')}
 </section>
 <section id="figures"><h2>Accuracy</h2>
-${table(['round', 'benchmark', 'k', 'problems', 'accuracy'], accuracyRows, 'accuracy')}
+${table(['round', 'benchmark', 'k', 'problems', 'accuracy', 'Teacher-fallback share'], accuracyRows, 'accuracy')}
 <h2>Curriculum and pairs</h2>
 ${table(
   ['round', 'origin', 'active problems'],

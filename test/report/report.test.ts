@@ -133,6 +133,7 @@ test('report and metrics of a 2-round lab run', { timeout: 600_000 }, async () =
       String(e.samples),
       String(e.problems),
       pct(e.accuracy as number),
+      pct((e.undecided as number) / ((e.problems as number) * (e.samples as number))),
     ]),
   );
 
