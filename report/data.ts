@@ -33,6 +33,9 @@ export interface ReportData {
     accuracy: number;
     samples: number;
     problems: number;
+    /** Answers MathRule could not decide, judged by the Teacher instead. */
+    undecided: number;
+    teacherCorrect: number;
   }[];
   /** One row per judged problem per round: its success rate and zone. */
   successRates: { round: number; successRate: number; zone: string }[];
