@@ -9,6 +9,7 @@ import { noopMetricMeter } from '@temporalio/common';
 import { and, eq } from 'drizzle-orm';
 import type { ActivityDeps } from '../../activities/deps';
 import { LlmGateway } from '../../activities/llm/gateway';
+import { contentId } from '../../algorithm/random';
 import { Config } from '../../config/schema';
 import { openDatabase } from '../../db/client';
 import { attempts, llmCalls, problems, roundProblems, runs } from '../../db/schema';
@@ -47,7 +48,8 @@ let runs_ = 0;
 /** A new run with this config (on top of the defaults); returns its id. */
 export async function newRun(env: StageEnv, config: Record<string, unknown> = {}): Promise<string> {
   const parsed = Config.parse({ stateDir: path.join(env.dir, 'state'), ...config });
-  const id = `stage-run-${process.pid}-${++runs_}-${Date.now()}`;
+  // Run ids are "<content part>-<database part>" (cli/runs.ts): rows are keyed by the content part.
+  const id = `${contentId('stage-run', process.pid, ++runs_, Date.now()).slice(0, 12)}-0000test`;
   await env.deps.db
     .insert(runs)
     .values({ id, status: 'running', seed: 1, rounds: 1, config: parsed, configHash: id });
