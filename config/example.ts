@@ -97,9 +97,14 @@ const HEADERS: Record<string, string[]> = {
     "the judge's default grows with k so its JSON for k answers is not cut off).",
   ],
   lab: ['The simulated lab, used wherever a role, the seeds or the benchmarks say "lab".'],
-  'report.prices': [
-    'USD per million tokens by model name, for the cost chart of `socratic report`, e.g.',
+  prices: [
+    'USD per million tokens by model name, for cost budgets and the report, e.g.',
     '  prices: { gpt-4.1: { input: 2.0, output: 8.0 } }',
+  ],
+  budget: [
+    'Limits per role on paid calls: tokensPerRun, tokensPerRound, costPerRun, costPerRound',
+    '(USD, by prices). Reaching one pauses the run before the next paid call; raise it and',
+    '`socratic resume --config FILE`. e.g. teacher: { tokensPerRound: 2000000 }',
   ],
   metrics: [
     "Prometheus metrics of `socratic run` and `socratic worker` (the SDK's and ours) at",
@@ -116,9 +121,6 @@ const OPTIONAL_AFTER: Record<string, [string, string?][]> = {
   'evaluation.topP': [
     ['maxProblems: 50', 'first N per benchmark, for quick runs'],
     ['decontaminate: [data/aime24.jsonl]', 'n-gram checked; default: the benchmarks'],
-  ],
-  'report.prices': [
-    ['temporalUi: http://temporal-ui:8080', "for links; the dev server's is found"],
   ],
   'temporal.parallelBatches': [
     ['address: temporal.example.com:7233', 'unset = the embedded dev server'],

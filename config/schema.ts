@@ -72,6 +72,16 @@ const task = (temperature: number) =>
 /** What `evaluation.preset: paper` means: Mean@32 at top-p 0.9 (with tasks.evaluate.temperature 0.7). */
 export const PAPER_EVALUATION = { samples: 32, topP: 0.9 } as const;
 
+const roleBudget = z
+  .object({
+    tokensPerRun: z.number().int().positive().optional(),
+    tokensPerRound: z.number().int().positive().optional(),
+    costPerRun: z.number().positive().optional(),
+    costPerRound: z.number().positive().optional(),
+  })
+  .strict()
+  .prefault({});
+
 const benchmark = z.object({ name: z.string().min(1), path: z.string().min(1) }).strict();
 
 export const Config = z
@@ -201,17 +211,23 @@ export const Config = z
       })
       .strict()
       .prefault({}),
+    /** USD per million tokens, by model name: the report's cost chart and cost budgets. */
+    prices: z
+      .record(
+        z.string(),
+        z.object({ input: z.number().nonnegative(), output: z.number().nonnegative() }).strict(),
+      )
+      .default({}),
+    /**
+     * Spending limits per role, per run and per round (tokens of paid calls, or their cost
+     * by `prices`). Reaching one pauses the run before the next paid call.
+     */
+    budget: z
+      .object({ solver: roleBudget, teacher: roleBudget, generator: roleBudget })
+      .strict()
+      .prefault({}),
     report: z
       .object({
-        /** USD per million tokens, by model name: the report's cost chart. Unlisted models show tokens only. */
-        prices: z
-          .record(
-            z.string(),
-            z
-              .object({ input: z.number().nonnegative(), output: z.number().nonnegative() })
-              .strict(),
-          )
-          .default({}),
         /** Temporal Web UI base URL for the report's links (the embedded dev server's is found by itself). */
         temporalUi: z.string().url().optional(),
       })

@@ -150,7 +150,7 @@ export function reportCharts(data: ReportData): Chart[] {
         xOffset: { field: 'role', type: 'nominal' },
       },
     }),
-    chart('cost', 'Cost per role per round (USD, from report.prices)', costs, {
+    chart('cost', 'Cost per role per round (USD, from prices)', costs, {
       mark: 'bar',
       encoding: {
         x: byRound,

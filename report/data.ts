@@ -79,8 +79,8 @@ export interface ReportData {
   }[];
 }
 
-/** USD per million tokens, by model name (config `report.prices`). */
-export type Prices = Config['report']['prices'];
+/** USD per million tokens, by model name (config `prices`). */
+export type Prices = Config['prices'];
 
 export function costOf(
   prices: Prices,

@@ -19,7 +19,7 @@ export async function writeReport(
   runId: string,
   options: { out?: string; temporalUi?: string; namespace?: string } = {},
 ): Promise<string> {
-  const data = await loadReportData(db, runId, config.report.prices);
+  const data = await loadReportData(db, runId, config.prices);
   const html = await renderReport(
     data,
     reportCharts(data),
