@@ -106,6 +106,10 @@ const HEADERS: Record<string, string[]> = {
     '(USD, by prices). Reaching one pauses the run before the next paid call; raise it and',
     '`socratic resume --config FILE`. e.g. teacher: { tokensPerRound: 2000000 }',
   ],
+  report: [
+    "`socratic report`'s links to the Temporal UI, e.g. temporalUi: http://temporal-ui:8080",
+    "(the embedded dev server's is found by itself).",
+  ],
   metrics: [
     "Prometheus metrics of `socratic run` and `socratic worker` (the SDK's and ours) at",
     'http://<address>/metrics, e.g. address: 127.0.0.1:9464; unset = off.',
