@@ -50,7 +50,19 @@ export function predictionAnswer(pred: string): string | null {
 function readings(s: string, decimalComma = false): string[] {
   if (/^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/.test(s)) return [s.replace(/,/g, ''), s];
   if (decimalComma && /^-?\d+,\d+$/.test(s)) return [s, s.replace(',', '.')];
+  // A reference may use a decimal comma too (2,74), but never with a zero after it (-3,0).
+  if (/^-?\d+,\d{1,2}$/.test(s) && !/,0+$/.test(s)) return [s, s.replace(',', '.')];
   return [s];
+}
+
+/**
+ * Text escaped once too often (JSON read as a string twice): every command has two
+ * backslashes (\\frac) and none has one. Halving them restores the LaTeX.
+ */
+export function unescapeBackslashes(s: string): string {
+  if (!s.includes('\\\\') || /(?:^|[^\\])\\[a-zA-Z]/.test(s)) return s;
+  if (!/\\\\[a-zA-Z]/.test(s)) return s;
+  return s.replace(/\\\\/g, '\\');
 }
 
 function tryParse(s: string): Node | null {
@@ -82,6 +94,8 @@ export function verifySync(gold: string, prediction: string, options: VerifyOpti
     return verdict(null, null, null, 'prediction too long');
   if (gold.trim() !== '' && gold.trim() === prediction.trim())
     return verdict(true, gold.trim(), gold.trim(), 'same text');
+  gold = unescapeBackslashes(gold);
+  prediction = unescapeBackslashes(prediction);
   const ga = goldAnswer(gold);
   if (ga === null) return verdict(null, null, null, 'reference has no answer');
   const pa = predictionAnswer(prediction);

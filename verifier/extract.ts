@@ -53,6 +53,9 @@ export function extractBoxed(text: string): string | null {
   return all.length > 0 ? all[all.length - 1]!.body : null;
 }
 
+/** Answers to the parts of a question: "(a) … \boxed{3}. (b) … \boxed{5}". */
+const PART_LABEL = /(?:^|\n)\s*(?:\*\*)?(?:\(?[b-h]\)|part \(?[b-h]\)?|[b-h]\.)\s/i;
+
 /** Several boxed answers written side by side ("\boxed{2} and \boxed{3}") form one answer. */
 function lastBoxedGroup(text: string): string | null {
   const all = allBoxed(text);
@@ -60,8 +63,14 @@ function lastBoxedGroup(text: string): string | null {
   const group = [all[all.length - 1]!];
   for (let i = all.length - 2; i >= 0; i--) {
     const gap = text.slice(all[i]!.end, group[0]!.start);
-    if (gap.length > 40) break;
-    if (!/^[\s$,;]*(?:,|and|or|\\text\{\s*(?:and|or)\s*\}|\\quad|\\,)?[\s$,;]*$/.test(gap)) break;
+    if (gap.length > 400) break;
+    const label = PART_LABEL.test(gap);
+    if (!label && gap.length > 40) break;
+    if (
+      !label &&
+      !/^[\s$,;]*(?:,|and|or|\\text\{\s*(?:and|or)\s*\}|\\quad|\\,)?[\s$,;]*$/.test(gap)
+    )
+      break;
     if (gap.trim() === '') break; // "\boxed{1}\boxed{2}" is unusual; keep the last
     group.unshift(all[i]!);
   }
@@ -122,7 +131,11 @@ function afterMarker(text: string): string | null {
   // A display block may span lines; otherwise the answer sits on the first non-empty line.
   const block = /^\s*(?:\$\$|\\\[)([\s\S]+?)(?:\$\$|\\\])/.exec(rest);
   if (block) return block[1]!.trim() || null;
-  const firstLine = /\S[^\n]*/.exec(rest)?.[0] ?? '';
+  let firstLine = /\S[^\n]*/.exec(rest)?.[0] ?? '';
+  // "Final Answer: The largest $n$ is 34." states the answer after its last "is".
+  const stated = /^(?:[^$\\]*?\$[^$]*\$)*[^$\\]*?\b(?:is|are|equals|was)\s+(?=\S)/i.exec(firstLine);
+  if (stated && proseWords(firstLine.slice(0, stated[0].length)) >= 2)
+    firstLine = firstLine.slice(stated[0].length);
   const inMath = firstMath(firstLine);
   if (inMath) return inMath;
   // Cut at a sentence end: a period followed by a space or the end, not a decimal point.
@@ -154,12 +167,53 @@ export function answerCandidates(text: string): string[] {
   if (boxed !== null) return boxed.trim() === '' ? [] : [boxed];
   const marked = afterMarker(t);
   if (marked) return [marked];
+  const own = lastLineAnswer(t);
+  if (own) return [own];
   const out: string[] = [];
+  const stated = statedLast(t.slice(-MATH_SCAN));
+  if (stated) out.push(stated);
   const math = lastMath(t.slice(-MATH_SCAN));
-  if (math) out.push(math);
+  if (math) out.push(lastLink(math));
   const num = lastNumber(t);
   if (num && num !== math) out.push(num);
   return out;
+}
+
+/** An answer alone on the last line of a worked solution: "12", "$x = 3$", "\[ 42 \]". */
+function lastLineAnswer(text: string): string | null {
+  const lines = text.trimEnd().split('\n');
+  if (lines.length < 2) return null;
+  let last = lines[lines.length - 1]!.trim();
+  if (/^(?:\\\]|\$\$)$/.test(last)) {
+    // A display block closing on its own line: take its content.
+    const block = /(?:\$\$|\\\[)\s*([^\n$]{1,200}?)\s*(?:\$\$|\\\])\s*$/.exec(text.trimEnd());
+    return block ? lastLink(block[1]!.trim()) || null : null;
+  }
+  last = last.replace(/^\*\*|\*\*$/g, '').replace(/\.$/, '');
+  const math = /^(?:\$\$?|\\\(|\\\[)([^$]{1,200}?)(?:\$\$?|\\\)|\\\])$/.exec(last);
+  if (math) return math[1]!.trim() || null;
+  const words = last.replace(/\\[a-zA-Z]+/g, ' ');
+  if (last.length <= 40 && /\d/.test(last) && !/[A-Za-z]{2,}/.test(words)) return last;
+  return null;
+}
+
+/**
+ * The answer a last sentence states after its math: "So the remainder is **2**." The number
+ * must close the text and follow "is", "=", "are" or ":", so a stray count is not taken.
+ */
+function statedLast(text: string): string | null {
+  const m = /(?:\bis|\bare|\bequals|=|:)\s*\**\s*(-?\d[\d,]*(?:\.\d+)?)\s*\**\s*[.!]?\s*$/.exec(
+    text,
+  );
+  return m ? m[1]!.replace(/,$/, '') : null;
+}
+
+/** The conclusion of a formula written as steps: "m = M + 25 \Rightarrow m = 10" → "m = 10". */
+function lastLink(math: string): string {
+  const parts = math
+    .split(/\\(?:Rightarrow|implies|therefore|Longrightarrow|quad|qquad)\b/)
+    .filter((x) => x.replace(/\\(?:text|mathrm)\s*\{[^}]*\}/g, '').trim() !== '');
+  return parts[parts.length - 1]?.trim() || math;
 }
 
 /** Whether the text looks like a bare answer rather than a worked solution. */
@@ -167,5 +221,9 @@ export function looksBare(text: string): boolean {
   const t = text.trim();
   if (t.length === 0 || t.includes('\n')) return false;
   if (/\\boxed|\\fbox|answer|####/i.test(t)) return false;
+  // A sentence: words around a formula, or a run of plain words ("The area is 12 m²").
+  const outside = t.replace(/\$[^$]*\$|\\\(.*?\\\)|\\text\{[^}]*\}/g, ' $ ');
+  if (outside.includes('$') && proseWords(outside) > 0) return false;
+  if (/(?:^|\s)[A-Za-z]{2,}\s+[A-Za-z]{2,}\s+[A-Za-z]{2,}(?:\s|$)/.test(outside)) return false;
   return proseWords(t) <= 3; // prose has several words outside LaTeX commands
 }
