@@ -333,7 +333,6 @@ const math500 = JSON.parse(readFileSync(join(BENCH, 'math500.json'), 'utf8')) as
   answer: string;
   unique_id: string;
 }[];
-let ml = 0;
 for (const r of math500) {
   const a = r.answer;
   if (!/^-?[\d\\{}a-z ]+(?:,\s*-?[\d\\{}a-z ]+)+$/.test(a) || /\\!|\\text/.test(a)) continue;
@@ -356,7 +355,6 @@ for (const r of math500) {
     false,
     `${id}; one answer missing`,
   );
-  ml++;
 }
 
 // ---------------------------------------------------------------- 3. relations and sets

@@ -135,7 +135,9 @@ function assignments(n: Node): Map<string, Node> | null {
     if (!isParen(l) || !isParen(r) || l.a.length !== r.a.length || !l.a.every(isLoneSym))
       return null;
     count = l.a.length;
-    l.a.forEach((v, i) => out.set((v as { n: string }).n, r.a[i]!));
+    l.a.forEach((v, i) => {
+      out.set((v as { n: string }).n, r.a[i]!);
+    });
   } else if (n.k === 'seq' && n.kind === 'list') {
     count = n.a.length;
     for (const x of n.a) {
@@ -230,7 +232,7 @@ function relationSet(n: Node): Node | null {
   const at = n.a.findIndex((x) => x.k === 'fn' && x.n === 'abs' && isLoneSym(x.a[0]));
   if (at < 0) return inequality(n);
   const q = inequality({ ...n, a: n.a.map((x, i) => (i === at ? (x as { a: Node[] }).a[0]! : x)) });
-  if (!q || q.k !== 'seq') return null;
+  if (q?.k !== 'seq') return null;
   const [lo, hi] = q.a as [Node, Node];
   const flip = (b: string) => (b === '[' ? ']' : b === ']' ? '[' : b === '(' ? ')' : '(');
   const neg = (x: Node): Node => (x.k === 'neg' ? x.a : { k: 'neg', a: x });
