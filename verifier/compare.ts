@@ -18,6 +18,14 @@ export type Tri = boolean | null;
 export interface CompareContext {
   relativeTolerance: number;
   budget: Budget;
+  /** When set, the rules applied are recorded here, in order (socratic verify --explain). */
+  rules?: string[];
+}
+
+/** Records a rule for --explain; free when nobody asked. */
+function rule(ctx: CompareContext, name: string): void {
+  if (ctx.rules && ctx.rules.length < 50 && ctx.rules[ctx.rules.length - 1] !== name)
+    ctx.rules.push(name);
 }
 
 const INF: Node = { k: 'sym', n: 'inf' };
@@ -372,11 +380,20 @@ function scalar(g: Node, p: Node, ctx: CompareContext): Tri {
   if (based !== undefined) return based;
   const gi = literalInt(g);
   const pi = literalInt(p);
-  if (gi !== null && pi !== null) return BigInt(gi) === BigInt(pi);
+  if (gi !== null && pi !== null) {
+    rule(ctx, 'integers: exact');
+    return BigInt(gi) === BigInt(pi);
+  }
   const marks = (n: Node) => has(n, (x) => x.k === 'fn' && (x.n === 'deg' || x.n === 'pct'));
   const gModes = marks(g) ? MODES : MODES.slice(0, 1);
   const pModes = marks(p) ? MODES : MODES.slice(0, 1);
   const vars = [...freeVars(g, freeVars(p))];
+  rule(
+    ctx,
+    vars.length === 0
+      ? 'numbers: value'
+      : `expressions: values at sample points of ${vars.join(', ')}`,
+  );
   const results: Tri[] = [];
   for (const gm of gModes)
     for (const pm of pModes) {
@@ -507,8 +524,12 @@ export function compare(g0: Node, p0: Node, ctx: CompareContext): Tri {
   let p = p0;
   const ga = assignments(g);
   const pa = ga && assignments(p);
-  if (ga && pa) return sameAssignments(ga, pa, ctx);
+  if (ga && pa) {
+    rule(ctx, 'values of the same variables');
+    return sameAssignments(ga, pa, ctx);
+  }
   if (isBigOperator(g) && isBigOperator(p) && g.n === p.n) {
+    rule(ctx, `${g.n} with the index renamed: bounds and body`);
     const r = bigOperators(g, p, ctx);
     if (r !== null) return r;
   }
@@ -518,22 +539,26 @@ export function compare(g0: Node, p0: Node, ctx: CompareContext): Tri {
       const gs = stripVariable(g);
       const ps = stripVariable(p);
       if (gs !== g && ps !== p && show(g.a[0]!) === show(p.a[0]!)) return compare(gs, ps, ctx);
+      rule(ctx, 'equations: one a multiple of the other');
       return equations(g, p, ctx);
     }
   }
   g = asInterval(stripVariable(g));
   p = asInterval(stripVariable(p));
   if (g !== g0 || p !== p0) {
+    rule(ctx, 'relation read as its value or set (x = 3 → 3, x > 2 → (2, ∞))');
     if (show(g) === show(p)) return true;
   }
   // A chain in the prediction: the last link is the answer (2 + 3 = 5), and so is an exact
   // value followed by its approximation (1/6 ≈ 0.1667).
   if (p.k === 'rel' && g.k !== 'rel' && p.ops.every((o) => o === '=' || o === '≈')) {
+    rule(ctx, 'chain of equalities: its last link');
     const links = p.a.filter((_x, i) => i === p.a.length - 1 || p.ops[i] === '≈');
     return any(links.filter((x) => !isLoneSym(x)).map((x) => compare(g, x, ctx)));
   }
   if (g.k === 'rel' || p.k === 'rel') return null; // e.g. a two-variable inequality
   // Matrices and vectors.
+  if (g.k === 'mat' || p.k === 'mat') rule(ctx, 'matrices: entry by entry');
   if (g.k === 'mat' && p.k === 'mat') {
     if (g.rows.length !== p.rows.length || g.rows.some((r, i) => r.length !== p.rows[i]!.length))
       return false;
@@ -546,6 +571,7 @@ export function compare(g0: Node, p0: Node, ctx: CompareContext): Tri {
   }
   // Tuples, points and intervals keep their order and brackets.
   if (isParen(g) && isParen(p)) {
+    rule(ctx, 'tuples and intervals: in order, same brackets');
     if (g.a.length !== p.a.length) return false;
     if (g.open !== p.open || g.close !== p.close) {
       // (a, b] and (a, b) are different intervals; a point is never written with [ ].
@@ -561,6 +587,7 @@ export function compare(g0: Node, p0: Node, ctx: CompareContext): Tri {
     const gl = gi ?? [g];
     const pl = pi ?? [p];
     if (gl.length === 1 && pl.length === 1) return compare(gl[0]!, pl[0]!, ctx);
+    rule(ctx, 'several answers: as a set');
     return unordered(gl, pl, ctx);
   }
   if (isParen(g) || isParen(p)) return false;

@@ -83,8 +83,52 @@ const verdict = (equal: Tri, gold: string | null, pred: string | null, reason: s
   reason,
 });
 
+/** How a verdict came about: the answers found, what the parser read, the rules applied. */
+export interface Explanation {
+  verdict: Verdict;
+  /** The answers as extracted from the texts, before clean-up. */
+  goldAnswer: string | null;
+  predAnswer: string | null;
+  /** The cleaned-up answers the parser read. */
+  goldNormalised: string | null;
+  predNormalised: string | null;
+  /** Rules applied while comparing, in order. */
+  rules: string[];
+}
+
+/** verifySync with its working shown (socratic verify --explain). */
+export function explainSync(
+  gold: string,
+  prediction: string,
+  options: VerifyOptions = {},
+): Explanation {
+  const rules: string[] = [];
+  const v = decide(gold, prediction, options, rules);
+  const ga = typeof gold === 'string' ? goldAnswer(unescapeBackslashes(gold)) : null;
+  const pa =
+    typeof prediction === 'string' ? predictionAnswer(unescapeBackslashes(prediction)) : null;
+  const short = (s: string | null) => (s !== null && s.length <= MAX_ANSWER_CHARS ? s : null);
+  return {
+    verdict: v,
+    goldAnswer: short(ga),
+    predAnswer: short(pa),
+    goldNormalised: short(ga) === null ? null : normalise(ga!),
+    predNormalised: short(pa) === null ? null : normalise(pa!),
+    rules: rules.length > 0 ? rules : [v.reason],
+  };
+}
+
 /** Compares a model's prediction (full text or bare answer) with the gold answer, in this thread. */
 export function verifySync(gold: string, prediction: string, options: VerifyOptions = {}): Verdict {
+  return decide(gold, prediction, options);
+}
+
+function decide(
+  gold: string,
+  prediction: string,
+  options: VerifyOptions,
+  rules?: string[],
+): Verdict {
   const timeoutMs = options.timeoutMs ?? 1000;
   const relativeTolerance = options.relativeTolerance ?? 1e-6;
   if (typeof gold !== 'string' || typeof prediction !== 'string')
@@ -127,7 +171,7 @@ export function verifySync(gold: string, prediction: string, options: VerifyOpti
 
   // 80% of the budget for the work itself leaves the pool time to hear back before it gives up.
   const budget = { steps: MAX_STEPS, deadline: Date.now() + timeoutMs * 0.8 };
-  const ctx = { relativeTolerance, budget };
+  const ctx = { relativeTolerance, budget, rules };
   const gTrees = readings(g)
     .map(tryParse)
     .filter((x): x is Node => x !== null);

@@ -223,7 +223,8 @@ export function looksBare(text: string): boolean {
   if (/\\boxed|\\fbox|answer|####/i.test(t)) return false;
   // A sentence: words around a formula, or a run of plain words ("The area is 12 m²").
   const outside = t.replace(/\$[^$]*\$|\\\(.*?\\\)|\\text\{[^}]*\}/g, ' $ ');
-  if (outside.includes('$') && proseWords(outside) > 0) return false;
+  if (outside.includes('$') && /[A-Za-z]{2,}/.test(outside.replace(/\\[a-zA-Z]+/g, ' ')))
+    return false;
   if (/(?:^|\s)[A-Za-z]{2,}\s+[A-Za-z]{2,}\s+[A-Za-z]{2,}(?:\s|$)/.test(outside)) return false;
   return proseWords(t) <= 3; // prose has several words outside LaTeX commands
 }
