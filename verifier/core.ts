@@ -50,8 +50,8 @@ export function predictionAnswer(pred: string): string | null {
 function readings(s: string, decimalComma = false): string[] {
   if (/^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/.test(s)) return [s.replace(/,/g, ''), s];
   if (decimalComma && /^-?\d+,\d+$/.test(s)) return [s, s.replace(',', '.')];
-  // A reference may use a decimal comma too (2,74), but never with a zero after it (-3,0).
-  if (/^-?\d+,\d{1,2}$/.test(s) && !/,0+$/.test(s)) return [s, s.replace(',', '.')];
+  // A reference may use a decimal comma too (2,74, cents), where lists read "-3,0" or "1,2".
+  if (/^-?\d+,\d\d$/.test(s) && !/,00$/.test(s)) return [s, s.replace(',', '.')];
   return [s];
 }
 

@@ -54,7 +54,8 @@ export function extractBoxed(text: string): string | null {
 }
 
 /** Answers to the parts of a question: "(a) … \boxed{3}. (b) … \boxed{5}". */
-const PART_LABEL = /(?:^|\n)\s*(?:\*\*)?(?:\(?[b-h]\)|part \(?[b-h]\)?|[b-h]\.)\s/i;
+const PART_LABEL =
+  /(?:^|\n)\s*(?:\*\*)?(?:\(?[b-h]\)|\((?:ii|iii|iv)\)|part\s*\(?[b-h]\)?|[b-h]\.)[.:]?(?:\*\*)?\s/i;
 
 /** Several boxed answers written side by side ("\boxed{2} and \boxed{3}") form one answer. */
 function lastBoxedGroup(text: string): string | null {
@@ -77,16 +78,29 @@ function lastBoxedGroup(text: string): string | null {
   return group.map((b) => b.body).join(', ');
 }
 
-/** The last math span: $$...$$, $...$, \[...\] or \(...\). */
+/**
+ * The last math span ($$...$$, $...$, \[...\] or \(...\)), joined with the spans before it
+ * when only "or", "and" or a comma separates them: "$x = -1$ or $x = 2$" is one answer.
+ */
 function lastMath(text: string): string | null {
-  let last: string | null = null;
-  for (const span of mathSpans(text)) last = span;
-  return last;
+  const spans = [...mathSpans(text)];
+  if (spans.length === 0) return null;
+  let first = spans.length - 1;
+  while (
+    first > 0 &&
+    spans.length - first < 10 &&
+    /^\s*(?:,|,?\s*(?:or|and))\s*$/.test(text.slice(spans[first - 1]!.end, spans[first]!.start))
+  )
+    first--;
+  return spans
+    .slice(first)
+    .map((x) => x.body)
+    .join(', ');
 }
 
 /** The first math span: $$...$$, $...$, \[...\] or \(...\). */
 function firstMath(text: string): string | null {
-  for (const span of mathSpans(text)) return span;
+  for (const span of mathSpans(text)) return span.body;
   return null;
 }
 
@@ -94,7 +108,7 @@ function firstMath(text: string): string | null {
  * Math spans in order. A "$...$" pair holding prose is two dollar amounts ("pays $2 per egg and
  * makes $18"), not mathematics, and is skipped.
  */
-function* mathSpans(text: string): Generator<string> {
+function* mathSpans(text: string): Generator<{ body: string; start: number; end: number }> {
   // Spans are at most 2,000 characters, so that unclosed delimiters cost linear time.
   const re =
     /\$\$([\s\S]{1,2000}?)\$\$|\\\[([\s\S]{1,2000}?)\\\]|\\\(([\s\S]{1,2000}?)\\\)|\$([^$]{1,2000}?)\$/g;
@@ -104,7 +118,7 @@ function* mathSpans(text: string): Generator<string> {
       re.lastIndex = m.index + 1; // its closing $ may open the real formula
       continue;
     }
-    if (span) yield span;
+    if (span) yield { body: span, start: m.index, end: m.index + m[0].length };
   }
 }
 
@@ -193,7 +207,9 @@ function lastLineAnswer(text: string): string | null {
   const math = /^(?:\$\$?|\\\(|\\\[)([^$]{1,200}?)(?:\$\$?|\\\)|\\\])$/.exec(last);
   if (math) return math[1]!.trim() || null;
   const words = last.replace(/\\[a-zA-Z]+/g, ' ');
-  if (last.length <= 40 && /\d/.test(last) && !/[A-Za-z]{2,}/.test(words)) return last;
+  const listItem = /^(?:\d+[.)]|[-*])\s/.test(last);
+  if (last.length <= 40 && /\d/.test(last) && !listItem && !/[A-Za-z]{2,}|\$/.test(words))
+    return last;
   return null;
 }
 
@@ -202,6 +218,13 @@ function lastLineAnswer(text: string): string | null {
  * must close the text and follow "is", "=", "are" or ":", so a stray count is not taken.
  */
 function statedLast(text: string): string | null {
+  // A closing sentence without a formula: "So there are 15 handshakes in total."
+  const closing =
+    /(?:^|[.!?\n]\s*)((?:So|Thus|Therefore|Hence|In total|Altogether|This gives|We get)\b[^$.!?\n\\]*)[.!]?\s*$/.exec(
+      text,
+    );
+  const numbers = closing?.[1]?.match(/-?\d[\d,]*(?:\.\d+)?/g);
+  if (numbers?.length === 1) return numbers[0]!.replace(/,$/, '');
   const m = /(?:\bis|\bare|\bequals|=|:)\s*\**\s*(-?\d[\d,]*(?:\.\d+)?)\s*\**\s*[.!]?\s*$/.exec(
     text,
   );
