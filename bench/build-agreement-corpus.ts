@@ -28,6 +28,13 @@ const add = (family: Family, gold: string, pred: string, equal: boolean, source:
   pairs.push({ family, gold, pred, equal, source });
 };
 
+/** The last lines of a long solution, at most about `max` characters: a small excerpt. */
+const tail = (text: string, max = 800) => {
+  if (text.length <= max) return text;
+  const cut = text.indexOf('\n', text.length - max);
+  return cut < 0 || cut > text.length - 80 ? text.slice(-max) : text.slice(cut + 1);
+};
+
 const jsonl = (file: string) =>
   readFileSync(join(BENCH, file), 'utf8')
     .split('\n')
@@ -73,7 +80,7 @@ const minerva = jsonl('minerva_math.jsonl');
 let mv = 0;
 for (const [k, r] of minerva.entries()) {
   if (mv >= 24) break;
-  const s = String(r.solution);
+  const s = tail(String(r.solution));
   const boxes = [...s.matchAll(/\\boxed\{([^{}]*)\}/g)];
   if (boxes.length !== 1 || !/^-?\d+(?:\.\d+)?(?:e\d+)?$/.test(boxes[0]![1]!)) continue;
   const ans = boxes[0]![1]!;
@@ -84,24 +91,25 @@ for (const [k, r] of minerva.entries()) {
   if (i % 3 === 2) {
     const wrong = s.replace(/\\boxed\{([^{}]*)\}/, () => String(Number(ans) * 2));
     add('prose', ans, wrong, false, `${id}; \\boxed removed, answer doubled`);
-  } else add('prose', ans, unboxed, true, `${id}; solution with \\boxed removed`);
+  } else add('prose', ans, unboxed, true, `${id}; last lines of the solution, \\boxed removed`);
 }
 
 const aime = jsonl('aime24.jsonl');
 let am = 0;
 for (const r of aime) {
-  if (am >= 14) break;
-  const s = String(r.solution);
+  if (am >= 12) break;
+  const s = tail(String(r.solution));
   const ans = String(r.answer);
   if (!s.includes(`\\boxed{${ans}}`) && !s.includes(`\\boxed{\\textbf{${ans}}}`)) continue;
   const i = am++;
   const id = `aime24.jsonl id ${r.id}`;
   const text = s.replace(/\\boxed\{(?:\\textbf\{)?(\d+)\}?\}/g, '$1');
-  if (text.includes('\\boxed')) continue;
+  // Only solutions that end by stating the answer, as a model's output would.
+  if (text.includes('\\boxed') || !text.slice(-200).includes(ans)) continue;
   if (i % 3 === 2) {
     const wrong = `${text}\n\nWait, I made an arithmetic slip above; redoing it, the answer is ${Number(ans) + 3}.`;
     add('prose', ans, wrong, false, `${id}; \\boxed removed, corrected to a wrong answer`);
-  } else add('prose', ans, text, true, `${id}; solution with \\boxed removed`);
+  } else add('prose', ans, text, true, `${id}; last lines of the solution, \\boxed removed`);
 }
 
 const HAND_PROSE: [string, string, boolean][] = [
