@@ -193,6 +193,9 @@ export function answerCandidates(text: string): string[] {
   return out;
 }
 
+/** Characters at the end of a solution in which a closing sentence is looked for. */
+const STATED_TAIL = 400;
+
 /** An answer alone on the last line of a worked solution: "12", "$x = 3$", "\[ 42 \]". */
 function lastLineAnswer(text: string): string | null {
   const lines = text.trimEnd().split('\n');
@@ -217,7 +220,9 @@ function lastLineAnswer(text: string): string | null {
  * The answer a last sentence states after its math: "So the remainder is **2**." The number
  * must close the text and follow "is", "=", "are" or ":", so a stray count is not taken.
  */
-function statedLast(text: string): string | null {
+function statedLast(full: string): string | null {
+  // Only the closing sentence matters; a bounded tail keeps the patterns below linear.
+  const text = full.trimEnd().slice(-STATED_TAIL);
   // A closing sentence without a formula: "So there are 15 handshakes in total."
   const closing =
     /(?:^|[.!?\n]\s*)((?:So|Thus|Therefore|Hence|In total|Altogether|This gives|We get)\b[^$.!?\n\\]*)[.!]?\s*$/.exec(
