@@ -963,6 +963,110 @@ for (const [family, gold, pred, eq] of SECOND)
     'hand-written in the style of model outputs (second batch, not tuned on)',
   );
 
+// A third batch, likewise scored before any rule was changed for it.
+const THIRD: [Family, string, string, boolean][] = [
+  [
+    'prose',
+    '7',
+    '**Step 3.** Substituting back, $y = 7$.\n\n**Final Answer**\nThe value of $y$ is $7$.',
+    true,
+  ],
+  [
+    'prose',
+    '7',
+    '**Step 3.** Substituting back, $y = 7$... wait, recheck: $y = 9$.\n\n**Final Answer**\nThe value of $y$ is $9$.',
+    false,
+  ],
+  [
+    'prose',
+    '\\frac{2}{3}',
+    'So the probability is \\(\\frac{2}{3}\\), since 2 of the 3 cases work.',
+    true,
+  ],
+  [
+    'prose',
+    '\\frac{2}{3}',
+    'So the probability is \\(\\frac{1}{3}\\), since 1 of the 3 cases work.',
+    false,
+  ],
+  ['prose', '120', 'There are $5! = 120$ arrangements of the letters.', true],
+  ['prose', '120', 'There are $5!/2 = 60$ arrangements of the letters.', false],
+  ['prose', '6', 'The answer is $\\boxed{6}$.\n\nLet me double check: 2 + 4 = 6. Yes.', true],
+  ['prose', '42', 'Answer: **42**\n\nExplanation: 6 × 7 = 42.', true],
+  ['prose', '42', 'Answer: **48**\n\nExplanation: 6 × 8 = 48.', false],
+  ['multi', '(2,2), (6,2)', 'The solutions are $(a, b) = (2, 2)$ and $(a, b) = (6, 2)$.', true],
+  ['multi', '(2,2), (6,2)', 'The solutions are $(a, b) = (2, 2)$ and $(a, b) = (2, 6)$.', false],
+  ['multi', '\\{(2,2),(6,2)\\}', '\\boxed{\\{(6,2),(2,2)\\}}', true],
+  ['multi', '1, 2, 3', 'Final answer: $x \\in \\{1, 2, 3\\}$', true],
+  ['multi', '1, 2, 3', 'Final answer: $x \\in \\{1, 2\\}$', false],
+  ['multi', '-2, 2', 'So $x = \\pm 2$.', true],
+  ['multi', '-2, 2', 'So $x = 2$.', false],
+  ['relations', '(-\\infty, 2]', '$$x \\leq 2$$', true],
+  ['relations', '(-\\infty, 2]', '$$x < 2$$', false],
+  [
+    'relations',
+    '[3, \\infty)',
+    'All real numbers $x \\geq 3$, i.e. $\\boxed{[3,+\\infty)}$.',
+    true,
+  ],
+  ['relations', 'x = 5', 'The solution is $x=5$.', true],
+  ['relations', 'x = 5', 'The solution is $x=-5$.', false],
+  ['relations', '(1, 3]', '\\boxed{1 < x \\leq 3}', true],
+  ['relations', '(1, 3]', '\\boxed{1 \\leq x < 3}', false],
+  [
+    'matrices',
+    '\\begin{pmatrix} 1 \\\\ 0 \\\\ -1 \\end{pmatrix}',
+    'The normal vector is $\\mathbf{n} = \\begin{pmatrix} 1 \\\\ 0 \\\\ -1 \\end{pmatrix}$.',
+    true,
+  ],
+  [
+    'matrices',
+    '\\begin{pmatrix} 1 \\\\ 0 \\\\ -1 \\end{pmatrix}',
+    'The normal vector is $\\mathbf{n} = \\begin{pmatrix} -1 \\\\ 0 \\\\ 1 \\end{pmatrix}$.',
+    false,
+  ],
+  [
+    'matrices',
+    '\\begin{pmatrix} 1 & 0 \\\\ 0 & 1 \\end{pmatrix}',
+    '\\boxed{\\left[\\begin{matrix} 1 & 0 \\\\ 0 & 1 \\end{matrix}\\right]}',
+    true,
+  ],
+  [
+    'matrices',
+    '\\begin{pmatrix} 3/5 \\\\ 4/5 \\end{pmatrix}',
+    '\\boxed{\\begin{pmatrix} 0.6 \\\\ 0.8 \\end{pmatrix}}',
+    true,
+  ],
+  [
+    'matrices',
+    '\\begin{pmatrix} 3/5 \\\\ 4/5 \\end{pmatrix}',
+    '\\boxed{\\begin{pmatrix} 0.8 \\\\ 0.6 \\end{pmatrix}}',
+    false,
+  ],
+  ['numbers', '1234.5', 'The total is \\$1{,}234.50.', true],
+  ['numbers', '1234.5', 'The total is \\$1{,}243.50.', false],
+  ['numbers', '2.74', 'Il reste 2,74 €.', true],
+  ['numbers', '45', 'The angle is $45^\\circ$.', true],
+  ['numbers', '45', 'The angle is $54^\\circ$.', false],
+  ['numbers', '3', 'She needs 3 more cups.\n#### 3', true],
+  ['numbers', '150', 'The train travels 150 km.', true],
+  ['numbers', '150', 'The train travels 105 km.', false],
+  ['notation', '\\frac{1}{e}', '\\boxed{e^{-1}}', true],
+  ['notation', '\\log_2 8', '\\boxed{3}', true],
+  ['notation', '\\sqrt{2}/2', '\\boxed{\\frac{1}{\\sqrt{2}}}', true],
+  ['notation', '\\sqrt{2}/2', '\\boxed{\\frac{1}{\\sqrt{3}}}', false],
+  ['notation', '\\frac{\\pi}{2}', '\\boxed{\\dfrac{\\pi}{2}\\text{ rad}}', true],
+  ['notation', '2\\pi', '\\boxed{2 \\pi \\, \\mathrm{rad}}', true],
+];
+for (const [family, gold, pred, eq] of THIRD)
+  add(
+    family,
+    gold,
+    pred,
+    eq,
+    'hand-written in the style of model outputs (third batch, not tuned on)',
+  );
+
 const lines = pairs.map((p, i) =>
   JSON.stringify({ id: `${p.family}-${String(i + 1).padStart(4, '0')}`, ...p }),
 );

@@ -1,5 +1,7 @@
 // Finding the final answer in free-form model output.
 
+import { FUNCTION_NAMES } from './names';
+
 /** Longest model output we scan; beyond this only the tail matters. */
 const MAX_SCAN = 200_000;
 /** The tail in which an implicit final formula is looked for. */
@@ -159,7 +161,8 @@ function afterMarker(text: string): string | null {
 
 /** The last number in the text (GSM8K-style fallback). */
 function lastNumber(text: string): string | null {
-  const re = /-?\d[\d,]*(?:\.\d+)?|-?\.\d+/g;
+  // Thousands may be grouped with "," or LaTeX's "{,}" and ",\!" (1{,}234.50).
+  const re = /-?\d(?:[\d,]|\{,\}|,\\!)*(?:\.\d+)?|-?\.\d+/g;
   let last: string | null = null;
   for (let m = re.exec(text); m; m = re.exec(text)) last = m[0];
   return last ? last.replace(/,$/, '') : null;
@@ -254,5 +257,9 @@ export function looksBare(text: string): boolean {
   if (outside.includes('$') && /[A-Za-z]{2,}/.test(outside.replace(/\\[a-zA-Z]+/g, ' ')))
     return false;
   if (/(?:^|\s)[A-Za-z]{2,}\s+[A-Za-z]{2,}\s+[A-Za-z]{2,}(?:\s|$)/.test(outside)) return false;
+  // A word before the number ("Il reste 2,74 €"): a sentence, unless the word is mathematics.
+  const lead = /(?:^|\s)([A-Za-z]{4,})\s+-?\d/.exec(outside.replace(/\\[a-zA-Z]+/g, ' '));
+  if (lead && !FUNCTION_NAMES.has(lead[1]!.toLowerCase()) && !/^(?:sqrt|frac)$/i.test(lead[1]!))
+    return false;
   return proseWords(t) <= 3; // prose has several words outside LaTeX commands
 }
