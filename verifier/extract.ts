@@ -59,6 +59,9 @@ export function extractBoxed(text: string): string | null {
 const PART_LABEL =
   /(?:^|\n)\s*(?:\*\*)?(?:\(?[b-h]\)|\((?:ii|iii|iv)\)|part\s*\(?[b-h]\)?|[b-h]\.)[.:]?(?:\*\*)?\s/i;
 
+const ANY_PART_LABEL =
+  /(?:^|\n)\s*(?:\*\*)?(?:\(?[a-h]\)|\((?:i|ii|iii|iv)\)|part\s*\(?[a-h]\)?|[a-h]\.)[.:]?(?:\*\*)?\s/i;
+
 /** Several boxed answers written side by side ("\boxed{2} and \boxed{3}") form one answer. */
 function lastBoxedGroup(text: string): string | null {
   const all = allBoxed(text);
@@ -67,7 +70,12 @@ function lastBoxedGroup(text: string): string | null {
   for (let i = all.length - 2; i >= 0; i--) {
     const gap = text.slice(all[i]!.end, group[0]!.start);
     if (gap.length > 400) break;
-    const label = PART_LABEL.test(gap);
+    // Boxes in parts join only when each sits under its own label: "(a) … \boxed{3} (b) …".
+    const before = text.slice(
+      Math.max(i > 0 ? all[i - 1]!.end : 0, all[i]!.start - 400),
+      all[i]!.start,
+    );
+    const label = PART_LABEL.test(gap) && ANY_PART_LABEL.test(before);
     if (!label && gap.length > 40) break;
     if (
       !label &&

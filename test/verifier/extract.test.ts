@@ -86,6 +86,11 @@ describe('answers in prose (second pass)', () => {
       extractAnswer('**Part (a).** $\\boxed{1}$.\n\n**Part (b).** Then $\\boxed{2}$.'),
       '1, 2',
     );
+    // A box in the last part only joins others that sit under their own labels.
+    assert.equal(
+      extractAnswer('First $x = \\boxed{3}$ is a guess.\n\n(b) The answer is $\\boxed{5}$.'),
+      '5',
+    );
     // Boxes far apart without part labels: the last one is the answer.
     assert.equal(
       extractAnswer(
