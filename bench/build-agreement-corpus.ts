@@ -1067,6 +1067,80 @@ for (const [family, gold, pred, eq] of THIRD)
     'hand-written in the style of model outputs (third batch, not tuned on)',
   );
 
+// A fourth batch, likewise scored before any rule was changed for it.
+const FOURTH: [Family, string, string, boolean][] = [
+  [
+    'relations',
+    '(-\\infty, -1] \\cup [3, \\infty)',
+    'The answer is $x \\in (-\\infty, -1] \\cup [3, \\infty)$.',
+    true,
+  ],
+  [
+    'relations',
+    '(-\\infty, -1] \\cup [3, \\infty)',
+    'The answer is $x \\in (-\\infty, -1) \\cup [3, \\infty)$.',
+    false,
+  ],
+  ['relations', 'x \\geq 5', 'Thus x ≥ 5.', true],
+  ['relations', 'x \\neq 2', 'So x ≠ 2.', true],
+  ['relations', 'y = -2x + 3', '\\boxed{2x + y = 3}', true],
+  ['relations', 'y = -2x + 3', '\\boxed{2x + y = 4}', false],
+  ['prose', '\\frac{3}{4}', 'Combining the cases we obtain\n\n$\\frac{3}{4}$.', true],
+  ['prose', '\\frac{3}{4}', 'Combining the cases we obtain\n\n$\\frac{4}{3}$.', false],
+  ['notation', '\\frac{\\pi}{4}', 'The angle is π/4.', true],
+  ['notation', '\\sqrt{2}', 'The length is √2.', true],
+  ['notation', '\\sqrt{2}', 'The length is √3.', false],
+  ['numbers', '1000.99', 'The total is 1,000.99 dollars.', true],
+  ['numbers', '\\$18.90', 'She pays $\\boxed{18.9}$ dollars.', true],
+  ['numbers', '\\$18.90', 'She pays $\\boxed{19.8}$ dollars.', false],
+  ['numbers', '3', 'Therefore $x = 3.0$.', true],
+  ['numbers', '24 \\text{ cm}^2', 'The area is $\\boxed{24\\text{ cm}^2}$.', true],
+  ['numbers', '24 \\text{ cm}^2', 'The area is 24 square centimeters.', true],
+  ['numbers', '24 \\text{ cm}^2', 'The area is 42 square centimeters.', false],
+  ['multi', '\\{-1, 1\\}', '$\\boxed{x = \\pm 1}$', true],
+  ['multi', '\\{-1, 1\\}', '$\\boxed{x = 1}$', false],
+  ['multi', '(11,7), (7,11)', '**Answer:** $(p,q) = (11,7)$ or $(7,11)$', true],
+  ['multi', '3, 4', 'The two numbers are 3 and 4.', true],
+  ['multi', '3, 4', 'The two numbers are 3 and 5.', false],
+  [
+    'matrices',
+    '\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}',
+    'So $\\vec{v} = \\left(\\begin{array}{c}1\\\\2\\end{array}\\right)$.',
+    true,
+  ],
+  [
+    'matrices',
+    '\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}',
+    '\\[\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}\\]',
+    true,
+  ],
+  [
+    'matrices',
+    '\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}',
+    '\\[\\begin{pmatrix}1&2\\\\4&3\\end{pmatrix}\\]',
+    false,
+  ],
+  [
+    'prose',
+    '5',
+    'The number of solutions is five... let me count again: 1, 2, 3, 4, 5.\n\nSo there are 5 solutions.',
+    true,
+  ],
+  ['prose', '16', 'Thus, the largest possible value is $\\mathbf{16}$.', true],
+  ['prose', '16', 'Thus, the largest possible value is $\\mathbf{18}$.', false],
+  ['notation', '\\frac{1}{2}\\ln 2', '\\boxed{\\frac{\\ln 2}{2}}', true],
+  ['notation', '\\frac{1}{2}\\ln 2', '\\boxed{\\ln \\sqrt{2}}', true],
+  ['notation', '\\frac{1}{2}\\ln 2', '\\boxed{\\ln 2}', false],
+];
+for (const [family, gold, pred, eq] of FOURTH)
+  add(
+    family,
+    gold,
+    pred,
+    eq,
+    'hand-written in the style of model outputs (fourth batch, not tuned on)',
+  );
+
 const lines = pairs.map((p, i) =>
   JSON.stringify({ id: `${p.family}-${String(i + 1).padStart(4, '0')}`, ...p }),
 );

@@ -92,14 +92,15 @@ function lastBoxedGroup(text: string): string | null {
  * The last math span ($$...$$, $...$, \[...\] or \(...\)), joined with the spans before it
  * when only "or", "and" or a comma separates them: "$x = -1$ or $x = 2$" is one answer.
  */
-function lastMath(text: string): string | null {
-  const spans = [...mathSpans(text)];
-  if (spans.length === 0) return null;
+function lastMath(text: string, firstGroup = false): string | null {
+  const all = [...mathSpans(text)];
+  if (all.length === 0) return null;
+  const spans = firstGroup ? all.slice(0, groupEnd(text, all) + 1) : all;
   let first = spans.length - 1;
   while (
     first > 0 &&
     spans.length - first < 10 &&
-    /^\s*(?:,|,?\s*(?:or|and))\s*$/.test(text.slice(spans[first - 1]!.end, spans[first]!.start))
+    JOINED.test(text.slice(spans[first - 1]!.end, spans[first]!.start))
   )
     first--;
   return spans
@@ -108,10 +109,18 @@ function lastMath(text: string): string | null {
     .join(', ');
 }
 
-/** The first math span: $$...$$, $...$, \[...\] or \(...\). */
-function firstMath(text: string): string | null {
-  for (const span of mathSpans(text)) return span.body;
-  return null;
+const JOINED = /^\s*(?:,|,?\s*(?:or|and))\s*$/;
+
+/** Index of the last span in the run that starts with the first one ("$a$ or $b$, …"). */
+function groupEnd(text: string, spans: { start: number; end: number }[]): number {
+  let last = 0;
+  while (
+    last + 1 < spans.length &&
+    last < 10 &&
+    JOINED.test(text.slice(spans[last]!.end, spans[last + 1]!.start))
+  )
+    last++;
+  return last;
 }
 
 /**
@@ -160,7 +169,7 @@ function afterMarker(text: string): string | null {
   const stated = /^(?:[^$\\]*?\$[^$]*\$)*[^$\\]*?\b(?:is|are|equals|was)\s+(?=\S)/i.exec(firstLine);
   if (stated && proseWords(firstLine.slice(0, stated[0].length)) >= 2)
     firstLine = firstLine.slice(stated[0].length);
-  const inMath = firstMath(firstLine);
+  const inMath = lastMath(firstLine, true);
   if (inMath) return inMath;
   // Cut at a sentence end: a period followed by a space or the end, not a decimal point.
   const cut = firstLine.replace(/\.\s.*$/, '').replace(/\.$/, '');
@@ -239,12 +248,37 @@ function statedLast(full: string): string | null {
     /(?:^|[.!?\n]\s*)((?:So|Thus|Therefore|Hence|In total|Altogether|This gives|We get)\b[^$.!?\n\\]*)[.!]?\s*$/.exec(
       text,
     );
+  // "Thus x ≥ 5.": the connective, then a formula written without delimiters.
+  const formula = /(?:^|[.!?\n]\s*)(?:So|Thus|Hence|Therefore),?\s+([^$\n]{1,60}?)[.!]?\s*$/.exec(
+    text,
+  );
+  if (formula && looksLikeFormula(formula[1]!)) return formula[1]!.trim();
   const numbers = closing?.[1]?.match(/-?\d[\d,]*(?:\.\d+)?/g);
-  if (numbers?.length === 1) return numbers[0]!.replace(/,$/, '');
+  if (numbers?.length === 1 && !/[=<>≤≥≠]/.test(closing?.[1] ?? ''))
+    return numbers[0]!.replace(/,$/, '');
+  // "The angle is π/4.", "the numbers are 3 and 4.": a short formula closing the text.
+  let stated: string | null = null;
+  for (const t of text.matchAll(/\b(?:is|are|equals)\b|=/g)) {
+    const raw = text.slice(t.index + t[0].length);
+    if (/\$|\\[([]/.test(raw)) continue; // within or before a formula: the formula decides
+    const rest = raw
+      .replace(/\*\*/g, ' ')
+      .replace(/[.!\s]+$/, '')
+      .trim();
+    if (rest.length > 0 && rest.length <= 60 && looksLikeFormula(rest)) stated = rest;
+  }
+  if (stated) return stated;
   const m = /(?:\bis|\bare|\bequals|=|:)\s*\**\s*(-?\d[\d,]*(?:\.\d+)?)\s*\**\s*[.!]?\s*$/.exec(
     text,
   );
   return m ? m[1]!.replace(/,$/, '') : null;
+}
+
+/** A formula in plain text: digits or math signs, no words beyond "and"/"or" and one-letter names. */
+function looksLikeFormula(s: string): boolean {
+  if (s.includes('\n') || !/[\dπ√∞]/.test(s)) return false;
+  const plain = s.replace(/\\[a-zA-Z]+/g, ' ').replace(/\b(?:and|or)\b/g, ' ');
+  return !/[A-Za-z]{2,}/.test(plain) && !/[,;:]\s*$/.test(s);
 }
 
 /** The conclusion of a formula written as steps: "m = M + 25 \Rightarrow m = 10" → "m = 10". */
@@ -258,6 +292,7 @@ function lastLink(math: string): string {
 /** Whether the text looks like a bare answer rather than a worked solution. */
 export function looksBare(text: string): boolean {
   const t = text.trim();
+  if (/^(?:so|thus|hence|therefore)\b/i.test(t)) return false; // a concluding sentence
   if (t.length === 0 || t.includes('\n')) return false;
   if (/\\boxed|\\fbox|answer|####/i.test(t)) return false;
   // A sentence: words around a formula, or a run of plain words ("The area is 12 m²").

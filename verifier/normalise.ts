@@ -50,7 +50,8 @@ function repeating(_m: string, a: string, b: string, c: string): string {
 
 /** Cleans LaTeX noise, units and wrappers; the result is what the parser reads. */
 export function normalise(answer: string): string {
-  let s = answer.trim();
+  // Square and cubic units written with ² or ³ (12 m², 3 cm³) before ² becomes ^2.
+  let s = answer.trim().replace(/(\d)\s*(?:[kcdm]?m|in|ft|yd|mi)\s*[²³](?![A-Za-z\d])/g, '$1');
   for (const [re, to] of UNICODE) s = s.replace(re, to);
   s = s
     .replace(/\\\$|US\$|[€£¥]|\\euro\b|\\pounds\b/g, ' ')

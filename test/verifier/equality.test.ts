@@ -221,6 +221,7 @@ describe('second pass: relations, several answers, formats, notation', () => {
     equal('-2,1', '1, -2'); // a list, not a decimal
     different('-2,1', '-2.1');
     equal('12', '12 cm²');
+    equal('12', '12 m²');
     equal('5', '5\\ \\mathrm{km}/\\mathrm{h}');
     equal('25\\%', '25 percent');
   });
