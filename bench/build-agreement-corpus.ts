@@ -76,6 +76,26 @@ for (const r of gsm.slice(0, 400)) {
   } else add('prose', n, `${steps}\n${ending(n)}`, true, `${id}; solution, "####" line rewritten`);
 }
 
+// Worked solutions with no answer line at all: the result of the last computation counts.
+for (const [k, r] of gsm.slice(600, 620).entries()) {
+  const [body, final] = String(r.answer).split('####');
+  const steps = body!.replace(/<<[^>]*>>/g, '').trim();
+  const n = final!.trim();
+  const other = String(gsm[700 + k]!.answer)
+    .split('####')[1]!
+    .trim();
+  const id = `gsm8k_test.jsonl idx ${r.idx}`;
+  if (k % 3 === 2 && other !== n)
+    add(
+      'prose',
+      other,
+      steps,
+      false,
+      `${id}; solution without its "####" line, against the answer of idx ${gsm[700 + k]!.idx}`,
+    );
+  else add('prose', n, steps, true, `${id}; solution without its "####" line`);
+}
+
 const minerva = jsonl('minerva_math.jsonl');
 let mv = 0;
 for (const [k, r] of minerva.entries()) {

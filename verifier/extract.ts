@@ -206,6 +206,8 @@ export function answerCandidates(text: string): string[] {
   const out: string[] = [];
   const stated = statedLast(t.slice(-MATH_SCAN));
   if (stated) out.push(stated);
+  const computed = lastComputed(t);
+  if (computed) out.push(computed);
   const math = lastMath(t.slice(-MATH_SCAN));
   if (math) out.push(lastLink(math));
   const num = lastNumber(t);
@@ -272,6 +274,21 @@ function statedLast(full: string): string | null {
     text,
   );
   return m ? m[1]!.replace(/,$/, '') : null;
+}
+
+/**
+ * The result of the last computation on a plain-text last line, as in worked arithmetic:
+ * "So in total, he scored 4+5=9 points in the 40 minutes" → 9, not 40.
+ */
+function lastComputed(text: string): string | null {
+  const line = text.trimEnd().slice(-STATED_TAIL).split('\n').pop()!;
+  // LaTeX or $…$ formulas: the math spans decide. A "$" before a digit is a dollar sign.
+  if (line.includes('\\') || /\$(?!\d)/.test(line)) return null;
+  const plain = line.replace(/\$/g, '');
+  let last: string | null = null;
+  for (const m of plain.matchAll(/=\s*(-?\d{1,3}(?: \d{3})+(?!\d|\.\d)|-?\d[\d,]*(?:\.\d+)?)/g))
+    last = m[1]!.replace(/,$/, '');
+  return last;
 }
 
 /** A formula in plain text: digits or math signs, no words beyond "and"/"or" and one-letter names. */

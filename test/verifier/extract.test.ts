@@ -76,6 +76,23 @@ describe('answers in prose (second pass)', () => {
       '15',
     );
   });
+  it('takes the result of the last computation of plain worked arithmetic', () => {
+    assert.equal(
+      extractAnswer(
+        'In the first 20 minutes he scored 4.\nSo in total, he scored 4+5=9 points in the 40 minutes',
+      ),
+      '9',
+    );
+    assert.equal(
+      extractAnswer('Costs add up.\nHence, the net is $400 000 - $282 000 = $118 000.'),
+      '118 000',
+    );
+    // A formula on the last line decides instead: here the stated value after the computation.
+    assert.equal(
+      extractAnswer('Try it.\nChecking $x=2$: $4 - 6 = -2$... the minimum value is $-3$.'),
+      '-3',
+    );
+  });
   it('joins answers separated by "or" and boxes for the parts of a question', () => {
     assert.equal(extractAnswer('so $x = -1$ or $x = 2$.'), 'x = -1, x = 2');
     assert.equal(
