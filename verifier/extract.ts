@@ -59,6 +59,7 @@ export function extractBoxed(text: string): string | null {
 const PART_LABEL =
   /(?:^|\n)\s*(?:\*\*)?(?:\(?[b-h]\)|\((?:ii|iii|iv)\)|part\s*\(?[b-h]\)?|[b-h]\.)[.:]?(?:\*\*)?\s/i;
 
+/** The same, (a) included: the label a box must sit under to join the next part's box. */
 const ANY_PART_LABEL =
   /(?:^|\n)\s*(?:\*\*)?(?:\(?[a-h]\)|\((?:i|ii|iii|iv)\)|part\s*\(?[a-h]\)?|[a-h]\.)[.:]?(?:\*\*)?\s/i;
 
@@ -239,8 +240,10 @@ function lastLineAnswer(text: string): string | null {
 }
 
 /**
- * The answer a last sentence states after its math: "So the remainder is **2**." The number
- * must close the text and follow "is", "=", "are" or ":", so a stray count is not taken.
+ * The answer a closing sentence states in plain text, when no formula follows it: "Thus x ≥ 5.",
+ * "So there are 15 handshakes in total.", "The angle is π/4.", "the remainder is **2**." What
+ * is taken must close the text (a formula, or the one number of a concluding sentence), so
+ * that a stray count earlier in the sentence is not.
  */
 function statedLast(full: string): string | null {
   // Only the closing sentence matters; a bounded tail keeps the patterns below linear.
