@@ -3,11 +3,21 @@
 // against perturbed forms (first number changed). Run: npx tsx bench/verify.ts [seconds]
 //
 // Math-Verify is installed from PyPI into .bench/venv (git-ignored) on first run.
+// Then both verifiers judge the labelled agreement corpus (test/fixtures/verifier/agreement.jsonl)
+// and their agreement with its labels is printed per family.
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { perturb, referenceAnswers } from '../verifier/corpus';
+import {
+  type Agreement,
+  type AgreementRecord,
+  accuracy,
+  agreementByFamily,
+  loadAgreementCorpus,
+  perturb,
+  referenceAnswers,
+} from '../verifier/corpus';
 import { closeVerifier, VerifierPool, verifySync } from '../verifier/index';
 
 const ROOT = join(__dirname, '..');
@@ -125,6 +135,70 @@ function benchMathVerify(ps: Pair[]): { rate: number; verdicts: boolean[] } | nu
   return JSON.parse(lastLine);
 }
 
+// Math-Verify as it is usually called: the reference as LaTeX, the prediction as the model wrote it.
+const PY_AGREEMENT = `
+import json, sys, warnings, logging
+warnings.filterwarnings("ignore")
+logging.disable(logging.CRITICAL)
+from math_verify import parse, verify
+out = []
+for p in json.load(sys.stdin):
+    try:
+        g = parse(p["gold"] if "\\\\boxed" in p["gold"] else "$" + p["gold"] + "$")
+        q = parse(p["pred"])
+        if not q:
+            q = parse("$" + p["pred"] + "$")
+        out.append(bool(verify(g, q)))
+    except Exception:
+        out.append(None)
+print(json.dumps(out))
+`;
+
+function mathVerifyVerdicts(records: AgreementRecord[]): (boolean | null)[] | null {
+  const script = join(ROOT, '.bench', 'math_verify_agreement.py');
+  writeFileSync(script, PY_AGREEMENT);
+  const r = spawnSync(PYTHON, [script], {
+    input: JSON.stringify(records.map((x) => ({ gold: x.gold, pred: x.pred }))),
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, OMP_NUM_THREADS: '1' },
+  });
+  if (r.status !== 0) {
+    console.log(`Math-Verify failed on the agreement corpus: ${r.stderr.slice(-2000)}`);
+    return null;
+  }
+  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+}
+
+const pct = (hit: number, n: number) => `${((100 * hit) / Math.max(1, n)).toFixed(1)}%`;
+const cell = (a: Agreement | undefined) =>
+  a
+    ? `${pct(a.equalHit, a.equal).padStart(6)} ${pct(a.unequalHit, a.unequal).padStart(6)} ${pct(accuracy(a) * (a.equal + a.unequal), a.equal + a.unequal).padStart(6)}`
+    : '     -      -      -';
+
+/** Agreement with the corpus labels, MathRule beside Math-Verify, per family. */
+function printAgreement(): void {
+  const records = loadAgreementCorpus();
+  const ours = agreementByFamily(
+    records,
+    records.map((r) => verifySync(r.gold, r.pred).equal),
+  );
+  const mvVerdicts = existsSync(PYTHON) ? mathVerifyVerdicts(records) : null;
+  const theirs = mvVerdicts ? agreementByFamily(records, mvVerdicts) : null;
+  console.log(
+    `\nagreement with labels, ${records.length} pairs (equal recognised / unequal rejected / accuracy; unknown counts as a miss)`,
+  );
+  console.log(
+    `${'family'.padEnd(10)} ${'pairs'.padStart(5)}   MathRule               Math-Verify 0.9.0`,
+  );
+  for (const family of [...new Set(records.map((r) => r.family)), 'all']) {
+    const a = ours.get(family)!;
+    console.log(
+      `${family.padEnd(10)} ${String(a.equal + a.unequal).padStart(5)}   ${cell(a)}   ${theirs ? cell(theirs.get(family)) : 'not run'}`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
   const ps = await pairs();
   console.log(
@@ -156,7 +230,7 @@ async function main(): Promise<void> {
   console.log(`MathRule via pool of 1 worker:     ${worker.toFixed(0)} verifications/s`);
   await closeVerifier();
   const mv = benchMathVerify(ps);
-  if (!mv) return;
+  if (!mv) return printAgreement();
   console.log(
     `Math-Verify 0.9.0 (Python, 1 core): ${mv.rate.toFixed(0)} verifications/s; ${agreement(ps, mv.verdicts)}`,
   );
@@ -169,6 +243,7 @@ async function main(): Promise<void> {
     console.log(
       `  ${p.same ? 'self' : 'perturbed'}: ${JSON.stringify(p.gold)} vs ${JSON.stringify(p.pred)}`,
     );
+  printAgreement();
 }
 
 void main();

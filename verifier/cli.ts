@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import type { Verdict, VerifyOptions } from './core';
+import { type Explanation, explainSync, type Verdict, type VerifyOptions } from './core';
 import { closeVerifier, verify } from './index';
 
 export interface VerifyIo {
@@ -13,10 +13,12 @@ export interface VerifyIo {
   stderr: Writable;
 }
 
-const USAGE = `usage: socratic verify --gold G --pred P [--timeout-ms N] [--tolerance X]
+const USAGE = `usage: socratic verify --gold G --pred P [--explain] [--timeout-ms N] [--tolerance X]
        socratic verify --jsonl [--timeout-ms N] [--tolerance X]  < pairs.jsonl
 Each input line is {"gold": ..., "pred": ...}; each output line is
-{"equal": true|false|null, "gold": ..., "pred": ..., "reason": ...} (null = unknown).`;
+{"equal": true|false|null, "gold": ..., "pred": ..., "reason": ...} (null = unknown).
+--explain shows, for one pair, the answers found in both texts, what was compared and the
+rules that decided.`;
 
 const answer = z.union([z.string(), z.number().transform(String)]);
 const Line = z.object({ gold: answer, pred: answer });
@@ -67,6 +69,24 @@ async function verifyLine(text: string, n: number, options: VerifyOptions): Prom
   return verify(parsed.data.gold, parsed.data.pred, options);
 }
 
+/** A readable account of one verification. */
+function explanation(e: Explanation): string {
+  const show = (s: string | null) => (s === null ? '(none)' : JSON.stringify(s));
+  const outcome =
+    e.verdict.equal === true ? 'equal' : e.verdict.equal === false ? 'different' : 'unknown';
+  return [
+    `gold answer:       ${show(e.goldAnswer)}`,
+    `  cleaned:         ${show(e.goldNormalised)}`,
+    `  read as:         ${show(e.verdict.gold)}`,
+    `predicted answer:  ${show(e.predAnswer)}`,
+    `  cleaned:         ${show(e.predNormalised)}`,
+    `  read as:         ${show(e.verdict.pred)}`,
+    `rules:             ${e.rules.join('; ')}`,
+    `verdict:           ${outcome} (${e.verdict.reason})`,
+    '',
+  ].join('\n');
+}
+
 /** Runs the command; returns the process exit code. */
 export async function verifyCommand(
   argv: string[],
@@ -76,6 +96,7 @@ export async function verifyCommand(
     gold?: string;
     pred?: string;
     jsonl?: boolean;
+    explain?: boolean;
     'timeout-ms'?: string;
     tolerance?: string;
     help?: boolean;
@@ -87,6 +108,7 @@ export async function verifyCommand(
         gold: { type: 'string' },
         pred: { type: 'string' },
         jsonl: { type: 'boolean' },
+        explain: { type: 'boolean' },
         'timeout-ms': { type: 'string' },
         tolerance: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -116,6 +138,15 @@ export async function verifyCommand(
       return 2;
     }
     options.relativeTolerance = t.data;
+  }
+  if (values.explain && (values.jsonl || values.gold === undefined || values.pred === undefined)) {
+    io.stderr.write(`--explain takes one pair: --gold and --pred\n${USAGE}\n`);
+    return 2;
+  }
+  if (values.explain) {
+    // In this thread, so that the working can be shown; the same bounds apply.
+    await write(io.stdout, explanation(explainSync(values.gold!, values.pred!, options)));
+    return 0;
   }
   try {
     if (values.jsonl) {

@@ -18,6 +18,14 @@ export type Tri = boolean | null;
 export interface CompareContext {
   relativeTolerance: number;
   budget: Budget;
+  /** When set, the rules applied are recorded here, in order (socratic verify --explain). */
+  rules?: string[];
+}
+
+/** Records a rule for --explain; free when nobody asked. */
+function rule(ctx: CompareContext, name: string): void {
+  if (ctx.rules && ctx.rules.length < 50 && ctx.rules[ctx.rules.length - 1] !== name)
+    ctx.rules.push(name);
 }
 
 const INF: Node = { k: 'sym', n: 'inf' };
@@ -118,12 +126,132 @@ function stripVariable(n: Node): Node {
     return n.a[1]!;
   if (n.k === 'rel' && n.ops.length === 1 && n.ops[0] === '=' && isFunctionLhs(n.a[0]!))
     return n.a[1]!;
+  const named = assignments(n);
+  if (named) return { k: 'seq', kind: 'paren', open: '(', close: ')', a: [...named.values()] };
   return n;
+}
+
+/**
+ * Values given to distinct variables, in the order written: (p, q) = (3, 2) and p = 3, q = 2
+ * both give p → 3, q → 2. Null for anything else.
+ */
+function assignments(n: Node): Map<string, Node> | null {
+  const out = new Map<string, Node>();
+  let count = 0;
+  if (n.k === 'rel' && n.ops.length === 1 && n.ops[0] === '=') {
+    const [l, r] = n.a as [Node, Node];
+    if (!isParen(l) || !isParen(r) || l.a.length !== r.a.length || !l.a.every(isLoneSym))
+      return null;
+    count = l.a.length;
+    l.a.forEach((v, i) => {
+      out.set((v as { n: string }).n, r.a[i]!);
+    });
+  } else if (n.k === 'seq' && n.kind === 'list') {
+    count = n.a.length;
+    for (const x of n.a) {
+      if (x.k !== 'rel' || x.ops.length !== 1 || x.ops[0] !== '=' || !isLoneSym(x.a[0]))
+        return null;
+      out.set(x.a[0].n, x.a[1]!);
+    }
+  } else return null;
+  return out.size === count ? out : null; // a variable named twice is a list of answers
+}
+
+/** Same variables given equal values, whatever the order they are listed in. */
+function sameAssignments(g: Map<string, Node>, p: Map<string, Node>, ctx: CompareContext): Tri {
+  if (g.size !== p.size || [...g.keys()].some((v) => !p.has(v))) return null;
+  return all([...g].map(([v, x]) => compare(x, p.get(v)!, ctx)));
+}
+
+/** A bound index renamed inside symbol names (F_{n-j-1} → F_{n-k-1}). */
+function rename(n: Node, from: string, to: string): Node {
+  const swap = (name: string) =>
+    name
+      .split(/([^A-Za-z0-9]+)/)
+      .map((t) => (t === from ? to : t))
+      .join('');
+  switch (n.k) {
+    case 'sym':
+      return { k: 'sym', n: swap(n.n) };
+    case 'bin':
+      return { ...n, a: rename(n.a, from, to), b: rename(n.b, from, to) };
+    case 'pm':
+      return { ...n, a: rename(n.a, from, to), b: rename(n.b, from, to) };
+    case 'neg':
+      return { k: 'neg', a: rename(n.a, from, to) };
+    case 'fn':
+    case 'seq':
+    case 'union':
+    case 'rel':
+      return { ...n, a: n.a.map((x) => rename(x, from, to)) } as Node;
+    case 'mat':
+      return { k: 'mat', rows: n.rows.map((r) => r.map((x) => rename(x, from, to))) };
+    default:
+      return n;
+  }
+}
+
+const isBigOperator = (n: Node): n is Node & { k: 'fn' } =>
+  n.k === 'fn' && (n.n === 'sum' || n.n === 'prod');
+
+/** Two sums (or products) with the index renamed alike: same bounds, equal bodies. */
+function bigOperators(g: Node & { k: 'fn' }, p: Node & { k: 'fn' }, ctx: CompareContext): Tri {
+  const gi = (g.a[0] as { n: string }).n;
+  const pi = (p.a[0] as { n: string }).n;
+  const renamed = gi === pi ? p : (rename(p, pi, gi) as Node & { k: 'fn' });
+  const [, plo, phi, pbody] = renamed.a;
+  const [, glo, ghi, gbody] = g.a;
+  return all([compare(glo!, plo!, ctx), compare(ghi!, phi!, ctx), compare(gbody!, pbody!, ctx)]);
 }
 
 /** f(x) or f_n: a named function on the left of an equation. */
 function isFunctionLhs(n: Node): boolean {
   return n.k === 'bin' && n.op === '*' && isLoneSym(n.a) && (isLoneSym(n.b) || n.b.k === 'num');
+}
+
+/** Whether a bound is a known real number below zero (unknown when it cannot be evaluated). */
+function negative(n: Node): boolean | null {
+  if (isInfinity(n)) return n.k === 'neg';
+  try {
+    const v = evaluate(n, new Map(), MODES[0]!, { steps: 10_000, deadline: Date.now() + 50 });
+    return v.im === 0 && Number.isFinite(v.re) ? v.re < 0 : null;
+  } catch (e) {
+    if (e instanceof CannotEvaluate) return null;
+    throw e;
+  }
+}
+
+/** x ≠ a as (−∞, a) ∪ (a, ∞); a ≤ |x| ≤ b as [−b, −a] ∪ [a, b]; otherwise an inequality() interval. */
+function relationSet(n: Node): Node | null {
+  if (n.k !== 'rel') return null;
+  if (n.ops.length === 1 && n.ops[0] === '!=') {
+    const [l, r] = n.a as [Node, Node];
+    const bound = isLoneSym(l) ? r : isLoneSym(r) ? l : null;
+    if (!bound || freeVars(bound).size > 0) return null;
+    const paren = (a: Node, b: Node): Node => ({
+      k: 'seq',
+      kind: 'paren',
+      open: '(',
+      close: ')',
+      a: [a, b],
+    });
+    return { k: 'union', a: [paren(NEG_INF, bound), paren(bound, INF)] };
+  }
+  const at = n.a.findIndex((x) => x.k === 'fn' && x.n === 'abs' && isLoneSym(x.a[0]));
+  if (at < 0) return inequality(n);
+  const q = inequality({ ...n, a: n.a.map((x, i) => (i === at ? (x as { a: Node[] }).a[0]! : x)) });
+  if (q?.k !== 'seq') return null;
+  const [lo, hi] = q.a as [Node, Node];
+  const flip = (b: string) => (b === '[' ? ']' : b === ']' ? '[' : b === '(' ? ')' : '(');
+  const neg = (x: Node): Node => (x.k === 'neg' ? x.a : { k: 'neg', a: x });
+  const loNeg = negative(lo);
+  if (loNeg === null) return null;
+  if (loNeg || (lo.k === 'num' && lo.v === 0 && q.open === '[')) {
+    if (isInfinity(hi)) return null; // every real number
+    return { ...q, open: flip(q.close), a: [neg(hi), hi] };
+  }
+  const left: Node = { ...q, open: flip(q.close), close: flip(q.open), a: [neg(hi), neg(lo)] };
+  return { k: 'union', a: [left, q] };
 }
 
 /** A one-variable inequality as an interval, or null. */
@@ -159,7 +287,7 @@ function inequality(n: Node): Node | null {
 }
 
 function asInterval(n: Node): Node {
-  const q = inequality(n);
+  const q = relationSet(n);
   if (q) return q;
   if (n.k === 'seq' && n.kind === 'list') return { ...n, a: n.a.map(asInterval) };
   if (n.k === 'union') return { ...n, a: n.a.map(asInterval) };
@@ -252,11 +380,20 @@ function scalar(g: Node, p: Node, ctx: CompareContext): Tri {
   if (based !== undefined) return based;
   const gi = literalInt(g);
   const pi = literalInt(p);
-  if (gi !== null && pi !== null) return BigInt(gi) === BigInt(pi);
+  if (gi !== null && pi !== null) {
+    rule(ctx, 'integers: exact');
+    return BigInt(gi) === BigInt(pi);
+  }
   const marks = (n: Node) => has(n, (x) => x.k === 'fn' && (x.n === 'deg' || x.n === 'pct'));
   const gModes = marks(g) ? MODES : MODES.slice(0, 1);
   const pModes = marks(p) ? MODES : MODES.slice(0, 1);
   const vars = [...freeVars(g, freeVars(p))];
+  rule(
+    ctx,
+    vars.length === 0
+      ? 'numbers: value'
+      : `expressions: values at sample points of ${vars.join(', ')}`,
+  );
   const results: Tri[] = [];
   for (const gm of gModes)
     for (const pm of pModes) {
@@ -385,28 +522,43 @@ export function compare(g0: Node, p0: Node, ctx: CompareContext): Tri {
   if (show(g0) === show(p0)) return true;
   let g = g0;
   let p = p0;
+  const ga = assignments(g);
+  const pa = ga && assignments(p);
+  if (ga && pa) {
+    rule(ctx, 'values of the same variables');
+    return sameAssignments(ga, pa, ctx);
+  }
+  if (isBigOperator(g) && isBigOperator(p) && g.n === p.n) {
+    rule(ctx, `${g.n} with the index renamed: bounds and body`);
+    const r = bigOperators(g, p, ctx);
+    if (r !== null) return r;
+  }
   // Two relations: equations by proportionality, inequalities as intervals.
   if (g.k === 'rel' && p.k === 'rel') {
     if (g.ops.length === 1 && p.ops.length === 1 && g.ops[0] === '=' && p.ops[0] === '=') {
       const gs = stripVariable(g);
       const ps = stripVariable(p);
       if (gs !== g && ps !== p && show(g.a[0]!) === show(p.a[0]!)) return compare(gs, ps, ctx);
+      rule(ctx, 'equations: one a multiple of the other');
       return equations(g, p, ctx);
     }
   }
   g = asInterval(stripVariable(g));
   p = asInterval(stripVariable(p));
   if (g !== g0 || p !== p0) {
+    rule(ctx, 'relation read as its value or set (x = 3 → 3, x > 2 → (2, ∞))');
     if (show(g) === show(p)) return true;
   }
   // A chain in the prediction: the last link is the answer (2 + 3 = 5), and so is an exact
   // value followed by its approximation (1/6 ≈ 0.1667).
   if (p.k === 'rel' && g.k !== 'rel' && p.ops.every((o) => o === '=' || o === '≈')) {
+    rule(ctx, 'chain of equalities: its last link');
     const links = p.a.filter((_x, i) => i === p.a.length - 1 || p.ops[i] === '≈');
     return any(links.filter((x) => !isLoneSym(x)).map((x) => compare(g, x, ctx)));
   }
   if (g.k === 'rel' || p.k === 'rel') return null; // e.g. a two-variable inequality
   // Matrices and vectors.
+  if (g.k === 'mat' || p.k === 'mat') rule(ctx, 'matrices: entry by entry');
   if (g.k === 'mat' && p.k === 'mat') {
     if (g.rows.length !== p.rows.length || g.rows.some((r, i) => r.length !== p.rows[i]!.length))
       return false;
@@ -419,6 +571,7 @@ export function compare(g0: Node, p0: Node, ctx: CompareContext): Tri {
   }
   // Tuples, points and intervals keep their order and brackets.
   if (isParen(g) && isParen(p)) {
+    rule(ctx, 'tuples and intervals: in order, same brackets');
     if (g.a.length !== p.a.length) return false;
     if (g.open !== p.open || g.close !== p.close) {
       // (a, b] and (a, b) are different intervals; a point is never written with [ ].
@@ -434,6 +587,7 @@ export function compare(g0: Node, p0: Node, ctx: CompareContext): Tri {
     const gl = gi ?? [g];
     const pl = pi ?? [p];
     if (gl.length === 1 && pl.length === 1) return compare(gl[0]!, pl[0]!, ctx);
+    rule(ctx, 'several answers: as a set');
     return unordered(gl, pl, ctx);
   }
   if (isParen(g) || isParen(p)) return false;

@@ -50,7 +50,19 @@ export function predictionAnswer(pred: string): string | null {
 function readings(s: string, decimalComma = false): string[] {
   if (/^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/.test(s)) return [s.replace(/,/g, ''), s];
   if (decimalComma && /^-?\d+,\d+$/.test(s)) return [s, s.replace(',', '.')];
+  // A reference may use a decimal comma too (2,74, cents), where lists read "-3,0" or "1,2".
+  if (/^-?\d+,\d\d$/.test(s) && !/,00$/.test(s)) return [s, s.replace(',', '.')];
   return [s];
+}
+
+/**
+ * Text escaped once too often (JSON read as a string twice): every command has two
+ * backslashes (\\frac) and none has one. Halving them restores the LaTeX.
+ */
+export function unescapeBackslashes(s: string): string {
+  if (!s.includes('\\\\') || /(?:^|[^\\])\\[a-zA-Z]/.test(s)) return s;
+  if (!/\\\\[a-zA-Z]/.test(s)) return s;
+  return s.replace(/\\\\/g, '\\');
 }
 
 function tryParse(s: string): Node | null {
@@ -71,8 +83,52 @@ const verdict = (equal: Tri, gold: string | null, pred: string | null, reason: s
   reason,
 });
 
+/** How a verdict came about: the answers found, what the parser read, the rules applied. */
+export interface Explanation {
+  verdict: Verdict;
+  /** The answers as extracted from the texts, before clean-up. */
+  goldAnswer: string | null;
+  predAnswer: string | null;
+  /** The cleaned-up answers the parser read. */
+  goldNormalised: string | null;
+  predNormalised: string | null;
+  /** Rules applied while comparing, in order. */
+  rules: string[];
+}
+
+/** verifySync with its working shown (socratic verify --explain). */
+export function explainSync(
+  gold: string,
+  prediction: string,
+  options: VerifyOptions = {},
+): Explanation {
+  const rules: string[] = [];
+  const v = decide(gold, prediction, options, rules);
+  const ga = typeof gold === 'string' ? goldAnswer(unescapeBackslashes(gold)) : null;
+  const pa =
+    typeof prediction === 'string' ? predictionAnswer(unescapeBackslashes(prediction)) : null;
+  const short = (s: string | null) => (s !== null && s.length <= MAX_ANSWER_CHARS ? s : null);
+  return {
+    verdict: v,
+    goldAnswer: short(ga),
+    predAnswer: short(pa),
+    goldNormalised: short(ga) === null ? null : normalise(ga!),
+    predNormalised: short(pa) === null ? null : normalise(pa!),
+    rules: rules.length > 0 ? rules : [v.reason],
+  };
+}
+
 /** Compares a model's prediction (full text or bare answer) with the gold answer, in this thread. */
 export function verifySync(gold: string, prediction: string, options: VerifyOptions = {}): Verdict {
+  return decide(gold, prediction, options);
+}
+
+function decide(
+  gold: string,
+  prediction: string,
+  options: VerifyOptions,
+  rules?: string[],
+): Verdict {
   const timeoutMs = options.timeoutMs ?? 1000;
   const relativeTolerance = options.relativeTolerance ?? 1e-6;
   if (typeof gold !== 'string' || typeof prediction !== 'string')
@@ -82,6 +138,8 @@ export function verifySync(gold: string, prediction: string, options: VerifyOpti
     return verdict(null, null, null, 'prediction too long');
   if (gold.trim() !== '' && gold.trim() === prediction.trim())
     return verdict(true, gold.trim(), gold.trim(), 'same text');
+  gold = unescapeBackslashes(gold);
+  prediction = unescapeBackslashes(prediction);
   const ga = goldAnswer(gold);
   if (ga === null) return verdict(null, null, null, 'reference has no answer');
   const pa = predictionAnswer(prediction);
@@ -113,7 +171,7 @@ export function verifySync(gold: string, prediction: string, options: VerifyOpti
 
   // 80% of the budget for the work itself leaves the pool time to hear back before it gives up.
   const budget = { steps: MAX_STEPS, deadline: Date.now() + timeoutMs * 0.8 };
-  const ctx = { relativeTolerance, budget };
+  const ctx = { relativeTolerance, budget, rules };
   const gTrees = readings(g)
     .map(tryParse)
     .filter((x): x is Node => x !== null);

@@ -179,6 +179,7 @@ export function evaluate(n: Node, env: Env, mode: Mode, budget: Budget): C {
       break;
     }
     case 'fn': {
+      if (n.n === 'sum' || n.n === 'prod') return bigOperator(n, env, mode, budget);
       const args = n.a.map((x) => evaluate(x, env, mode, budget));
       const a = args[0]!;
       if (n.n === 'deg') return mode.degrees === 'radians' ? mul(a, c(Math.PI / 180)) : a;
@@ -192,6 +193,27 @@ export function evaluate(n: Node, env: Env, mode: Mode, budget: Budget): C {
     }
   }
   throw new CannotEvaluate(`not a scalar: ${n.k}`);
+}
+
+/** Most terms a sum or product with numeric bounds is evaluated over. */
+const MAX_TERMS = 10_000;
+
+/** \\sum / \\prod (a = [index, from, to, body]) over integer bounds. */
+function bigOperator(n: Node & { k: 'fn' }, env: Env, mode: Mode, budget: Budget): C {
+  const [index, from, to, body] = n.a as [Node & { k: 'sym' }, Node, Node, Node];
+  const lo = evaluate(from, env, mode, budget);
+  const hi = evaluate(to, env, mode, budget);
+  const integer = (x: C) => x.im === 0 && Number.isInteger(x.re);
+  if (!integer(lo) || !integer(hi) || hi.re - lo.re > MAX_TERMS)
+    throw new CannotEvaluate(`${n.n} over symbolic bounds`);
+  const inner = new Map(env);
+  let acc = c(n.n === 'sum' ? 0 : 1);
+  for (let k = lo.re; k <= hi.re; k++) {
+    inner.set(index.n, c(k));
+    const v = evaluate(body, inner, mode, budget);
+    acc = n.n === 'sum' ? add(acc, v) : mul(acc, v);
+  }
+  return acc;
 }
 
 /** Names of the free variables in a scalar expression. */
@@ -209,6 +231,17 @@ export function freeVars(n: Node, out: Set<string> = new Set()): Set<string> {
       freeVars(n.a, out);
       break;
     case 'fn':
+      if (n.n === 'sum' || n.n === 'prod') {
+        // The index is bound: free only where it also appears outside.
+        const index = (n.a[0] as { n: string }).n;
+        const inner = new Set<string>();
+        for (const x of n.a.slice(1)) freeVars(x, inner);
+        inner.delete(index);
+        for (const v of inner) out.add(v);
+        break;
+      }
+      for (const x of n.a) freeVars(x, out);
+      break;
     case 'seq':
     case 'union':
     case 'rel':

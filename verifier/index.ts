@@ -9,8 +9,8 @@
 import type { Verdict, VerifyOptions } from './core';
 import { VerifierPool } from './pool';
 
-export type { Verdict, VerifyOptions } from './core';
-export { verifySync } from './core';
+export type { Explanation, Verdict, VerifyOptions } from './core';
+export { explainSync, verifySync } from './core';
 export { extractAnswer, extractBoxed } from './extract';
 export { VerifierPool } from './pool';
 

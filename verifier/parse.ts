@@ -397,6 +397,7 @@ class Parser {
       return { k: 'fn', n: name === 'lfloor' ? 'floor' : 'ceil', a: [inner] };
     }
     if (name === 'begin') return this.matrix();
+    if (name === 'sum' || name === 'prod') return this.bigOperator(name);
     if (IGNORED.has(name)) {
       const inner = this.arg();
       const sub = inner.k === 'sym' ? this.subscript() : '';
@@ -405,6 +406,27 @@ class Parser {
     if (name === 'angle') return { k: 'sym', n: 'angle' };
     if (FUNCTION_NAMES.has(name)) return this.func(name);
     throw new ParseError(`unknown command \\${name}`);
+  }
+
+  /** \\sum_{k=a}^{b} body and \\prod: the body is the product that follows. */
+  private bigOperator(name: string): Node {
+    this.expect('_');
+    this.expect('{');
+    const v = this.peek();
+    if (v?.t !== 'id' && v?.t !== 'cmd') throw new ParseError(`\\${name} without an index`);
+    this.i++;
+    this.expect('=');
+    this.enter();
+    const lo = this.additive();
+    this.depth--;
+    this.expect('}');
+    this.expect('^');
+    const hi = this.arg();
+    this.enter();
+    let body = this.power();
+    while (this.startsFactor()) body = { k: 'bin', op: '*', a: body, b: this.power() };
+    this.depth--;
+    return { k: 'fn', n: name, a: [{ k: 'sym', n: v.v }, lo, hi, body] };
   }
 
   private func(name: string): Node {

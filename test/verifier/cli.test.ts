@@ -68,6 +68,36 @@ describe('socratic verify', () => {
       assert.equal(l.equal, i % 2 === 1, `line ${i + 1}`);
     });
   });
+  it('--explain shows the answers found, what was read and the rules that decided', async () => {
+    const { code, out } = await run([
+      '--explain',
+      '--gold',
+      '[-2,7]',
+      '--pred',
+      'Expanding, $x^2 - 5x - 14 \\le 0$.\n\nHence $\\boxed{-2 \\le x \\le 7}$.',
+    ]);
+    assert.equal(code, 0);
+    assert.match(out, /gold answer: +"\[-2,7\]"/);
+    assert.match(out, /predicted answer: +"-2 \\\\le x \\\\le 7"/);
+    assert.match(out, /read as: +"-2<=x<=7"/);
+    assert.match(out, /rules: +relation read as its value or set/);
+    assert.match(out, /verdict: +equal/);
+    const different = await run([
+      '--explain',
+      '--gold',
+      '(3,2)',
+      '--pred',
+      'So $(p, q) = (2, 3)$.',
+    ]);
+    assert.match(different.out, /predicted answer: +"\(p, q\) = \(2, 3\)"/);
+    assert.match(different.out, /rules: .*tuples and intervals: in order/);
+    assert.match(different.out, /verdict: +different/);
+  });
+  it('--explain takes exactly one pair', async () => {
+    const { code, err } = await run(['--explain', '--jsonl']);
+    assert.equal(code, 2);
+    assert.match(err, /--explain takes one pair/);
+  });
   it('exits 2 with usage on bad arguments', async () => {
     assert.equal((await run(['--gold', '1'])).code, 2);
     assert.equal((await run(['--bogus'])).code, 2);

@@ -183,3 +183,57 @@ describe('three outcomes', () => {
     check('\\int_0^1 f', '\\int_0^1 g', null);
   });
 });
+
+describe('second pass: relations, several answers, formats, notation', () => {
+  it('≠ and |x| bounds read as unions of intervals', () => {
+    equal('x \\neq 2', '(-\\infty, 2) \\cup (2, \\infty)');
+    equal('(-\\infty,2)\\cup(2,\\infty)', 'x != 2');
+    different('x \\neq 2', 'x \\neq 3');
+    equal('[-\\frac{3}{2},-1]\\cup[1,\\frac{3}{2}]', '1 \\le |x| \\le 3/2');
+    different('[-\\frac{3}{2},-1]\\cup[1,\\frac{3}{2}]', '1 \\le x \\le 3/2');
+    equal('(-3,3)', '|x| < 3');
+    different('(-3,3)', '|x| \\le 3');
+    equal('(-\\infty,-3)\\cup(3,\\infty)', '|x| > 3');
+  });
+  it('values of named variables, as a tuple or as equations in any order', () => {
+    equal('(3,2)', '(p,q) = (3,2)');
+    equal('(p,q)=(3,2)', '(3,2)');
+    different('(p,q)=(3,2)', '(p,q)=(2,3)');
+    equal('(a,b,c)=(1,2,3)', 'b=2, a=1, c=3');
+    different('(a,b,c)=(1,2,3)', 'a=1, b=3, c=2');
+    equal('k=45, n=2', 'n = 2, k = 45');
+  });
+  it('sums and products: evaluated over numbers, compared with the index renamed otherwise', () => {
+    equal('\\sum_{k=1}^{10} k^2', '385');
+    different('\\sum_{k=1}^{10} k^2', '384');
+    equal('\\prod_{k=1}^{5} k', '5!');
+    equal('\\sum_{k=0}^{n-1} F_k F_{n-k-1}', '\\sum_{k=0}^{n-1} F_{n-k-1} F_k');
+    equal('\\sum_{k=0}^{n-1} F_k F_{n-k-1}', '\\sum_{j=0}^{n-1} F_j F_{n-j-1}');
+    different('\\sum_{k=0}^{n-1} F_k F_{n-k-1}', '\\sum_{k=0}^{n} F_k F_{n-k-1}');
+    different('\\sum_{k=0}^{n-1} F_k F_{n-k-1}', '\\sum_{k=0}^{n-1} F_k F_{n-k}');
+  });
+  it('thousands separated by spaces, decimal commas in references, units and percentages', () => {
+    equal('1000', '1 000');
+    equal('25000', '25\\,000');
+    different('1000', '1 001');
+    equal('2,74', '2.74');
+    different('2,74', '2.47');
+    equal('-2,1', '1, -2'); // a list, not a decimal
+    different('-2,1', '-2.1');
+    equal('12', '12 cm²');
+    equal('12', '12 m²');
+    equal('5', '5\\ \\mathrm{km}/\\mathrm{h}');
+    equal('25\\%', '25 percent');
+  });
+  it('notation: \\mathrm{e}, \\operatorname, \\left. \\right., doubled backslashes', () => {
+    equal('e^2', '\\mathrm{e}^{2}');
+    equal('2e', '2\\mathrm{e}');
+    different('e^2', '\\mathrm{e}^{3}');
+    equal('\\arctan 2', '\\operatorname{arctan}(2)');
+    equal('\\frac{\\pi}{4}', '\\left.\\frac{\\pi}{4}\\right.');
+    equal('\\frac{\\sqrt{3}}{2}', 'so \\\\boxed{\\\\dfrac{\\\\sqrt{3}}{2}}');
+    different('\\frac{\\sqrt{3}}{2}', 'so \\\\boxed{\\\\dfrac{\\\\sqrt{2}}{2}}');
+    // A real matrix row break (\\) next to single-backslash commands is left alone.
+    equal('\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}', '\\begin{bmatrix} 1 \\\\ 2 \\end{bmatrix}');
+  });
+});

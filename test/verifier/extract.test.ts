@@ -57,3 +57,72 @@ describe('extractAnswer', () => {
     assert.equal(extractAnswer('\\boxed{}'), null);
   });
 });
+
+describe('answers in prose (second pass)', () => {
+  const solution = 'Janet sells 16 - 3 - 4 = 9 eggs.\nShe makes 9 * 2 = 18 dollars.\n';
+  it('takes the stated final answer of a worked solution, not its first number', () => {
+    assert.equal(extractAnswer(`${solution}The answer is 18.`), '18');
+    assert.equal(extractAnswer('We check n = 35.\n\nFinal Answer: The largest $n$ is 34.'), '34');
+    assert.equal(extractAnswer(`${solution}So the result is:\n\n18`), '18');
+    assert.equal(extractAnswer(`${solution}### Final Answer\n\n\\[\n18\n\\]`), '18');
+    assert.equal(
+      extractAnswer('Since $2^{10} = 1024 = 7 \\cdot 146 + 2$, the remainder is **2**.'),
+      '2',
+    );
+    assert.equal(
+      extractAnswer(
+        'Each shakes $6 \\cdot 5 = 30$ hands, counted twice.\n\nSo there are 15 handshakes.',
+      ),
+      '15',
+    );
+  });
+  it('takes the result of the last computation of plain worked arithmetic', () => {
+    assert.equal(
+      extractAnswer(
+        'In the first 20 minutes he scored 4.\nSo in total, he scored 4+5=9 points in the 40 minutes',
+      ),
+      '9',
+    );
+    assert.equal(
+      extractAnswer('Costs add up.\nHence, the net is $400 000 - $282 000 = $118 000.'),
+      '118 000',
+    );
+    // A formula on the last line decides instead: here the stated value after the computation.
+    assert.equal(
+      extractAnswer('Try it.\nChecking $x=2$: $4 - 6 = -2$... the minimum value is $-3$.'),
+      '-3',
+    );
+  });
+  it('joins answers separated by "or" and boxes for the parts of a question', () => {
+    assert.equal(extractAnswer('so $x = -1$ or $x = 2$.'), 'x = -1, x = 2');
+    assert.equal(
+      extractAnswer('(a) The least is $\\boxed{3}$.\n\n(b) The most is $\\boxed{5}$.'),
+      '3, 5',
+    );
+    assert.equal(
+      extractAnswer('**Part (a).** $\\boxed{1}$.\n\n**Part (b).** Then $\\boxed{2}$.'),
+      '1, 2',
+    );
+    // A box in the last part only joins others that sit under their own labels.
+    assert.equal(
+      extractAnswer('First $x = \\boxed{3}$ is a guess.\n\n(b) The answer is $\\boxed{5}$.'),
+      '5',
+    );
+    // Boxes far apart without part labels: the last one is the answer.
+    assert.equal(
+      extractAnswer(
+        `First $\\boxed{3}$ was wrong.\n${'Checking again. '.repeat(5)}\nSo $\\boxed{5}$.`,
+      ),
+      '5',
+    );
+  });
+  it('takes the conclusion of a display formula written as steps', () => {
+    assert.equal(
+      extractAnswer('The magnitude is:\n\\[\nm=M+\\text{ modulus } \\Rightarrow m=-15+25=10\n\\]'),
+      'm=-15+25=10',
+    );
+  });
+  it('does not take a list item or a signature on the last line for the answer', () => {
+    assert.equal(extractAnswer('We get $x = 5$.\n~MC413551'), 'x = 5');
+  });
+});

@@ -34,6 +34,22 @@ describe('pathological inputs', () => {
     assert.equal(verifySync('1', '10^{10^{10}}').equal, false);
     assert.equal(verifySync('2^{1009}', '2^{1009}').equal, true);
   });
+  it('scans long model outputs for prose answers in linear time', () => {
+    const prose = 'We work it out step by step.\n';
+    const outputs = [
+      `${prose}=${' '.repeat(19_000)}x`, // spaces after "=" where a stated number may follow
+      `${prose}${'$a$ or '.repeat(3000)}x`, // formulas joined by "or"
+      `${prose}${'\\boxed{1}\n(b) '.repeat(3000)}`, // boxes for many parts
+      `${prose}So ${'1 '.repeat(9000)}x`, // a closing sentence with many numbers
+      `${prose}${'1 000 '.repeat(300)}0000`, // thousands groups
+    ];
+    for (const pred of outputs) {
+      const t = performance.now();
+      verifySync('1', pred);
+      const ms = performance.now() - t;
+      assert.ok(ms < 500, `${JSON.stringify(pred.slice(0, 60))}: ${ms} ms`);
+    }
+  });
   it('rejects non-string input with unknown instead of throwing', () => {
     assert.equal(verifySync(5 as unknown as string, '5').equal, null);
   });
