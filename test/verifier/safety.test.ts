@@ -34,7 +34,9 @@ describe('pathological inputs', () => {
     assert.equal(verifySync('1', '10^{10^{10}}').equal, false);
     assert.equal(verifySync('2^{1009}', '2^{1009}').equal, true);
   });
-  it('scans long model outputs for prose answers in linear time', () => {
+  // A safety bound (a super-linear scan of a long output hangs the worker), not a speed
+  // figure: the bench measures speed.
+  it('scans long model outputs for prose answers without hanging', () => {
     const prose = 'We work it out step by step.\n';
     const outputs = [
       `${prose}=${' '.repeat(19_000)}x`, // spaces after "=" where a stated number may follow
@@ -47,7 +49,7 @@ describe('pathological inputs', () => {
       const t = performance.now();
       verifySync('1', pred);
       const ms = performance.now() - t;
-      assert.ok(ms < 500, `${JSON.stringify(pred.slice(0, 60))}: ${ms} ms`);
+      assert.ok(ms < WITHIN_MS, `${JSON.stringify(pred.slice(0, 60))}: ${ms} ms`);
     }
   });
   it('rejects non-string input with unknown instead of throwing', () => {
