@@ -1,7 +1,7 @@
 // What a run report shows, read from the database in one pass. Every figure here is
 // the same number `socratic export` or the round table gives, so the two can be compared.
 import { asc, count, eq, isNull, sql } from 'drizzle-orm';
-import type { Config } from '../config/schema';
+import { costOf, type PriceList } from '../algorithm/cost';
 import type { Database } from '../db/client';
 import {
   evaluations,
@@ -80,18 +80,7 @@ export interface ReportData {
 }
 
 /** USD per million tokens, by model name (config `prices`). */
-export type Prices = Config['prices'];
-
-export function costOf(
-  prices: Prices,
-  model: string,
-  promptTokens: number,
-  completionTokens: number,
-): number | null {
-  const price = prices[model];
-  if (!price) return null;
-  return (promptTokens * price.input + completionTokens * price.output) / 1_000_000;
-}
+export type Prices = PriceList;
 
 export async function loadReportData(
   db: Database,

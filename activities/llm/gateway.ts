@@ -23,6 +23,7 @@ import { metrics } from '../../metrics';
 import type { ChatMessage } from '../../prompts';
 import { cleanText, parseReply, type ReplyFormat } from '../../prompts/replies';
 import { runConfig } from '../deps';
+import { checkBudget } from './budget';
 import { apiKeyMissing, invalidResponses, isBadRequest, llmFailure, noEndpoint } from './failures';
 import { bodyByteCap, type Completion, readCompletion, replyByteCap } from './response';
 import { Semaphore } from './semaphore';
@@ -165,6 +166,9 @@ export class LlmGateway {
         metrics.llmCall({ role: request.role, round: request.round, cached: true });
         return { choices: hit.choices, cached: true, completionTokens: hit.completionTokens };
       }
+      // Only a call about to be paid for can exceed a budget.
+      const config = await runConfig(this.db, request.runId);
+      await checkBudget(this.db, config, request.runId, request.role, request.round);
       const paid = await this.complete(request, settings, params, signal);
       metrics.llmCall({
         role: request.role,
