@@ -4,13 +4,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename } from 'node:path';
-import type {
-  ChatHistoryItem,
-  ChatWrapper,
-  LlamaContext,
-  LlamaGrammar,
-  LlamaModel,
-} from 'node-llama-cpp' with { 'resolution-mode': 'import' };
 import { z } from 'zod';
 
 export interface ModelServerOptions {
@@ -29,6 +22,15 @@ export interface ModelServer {
   model: string;
   close(): Promise<void>;
 }
+
+// node-llama-cpp is an ES module and this project CommonJS: its types come through import types.
+type NodeLlamaCpp = typeof import('node-llama-cpp', { with: { 'resolution-mode': 'import' }});
+type ChatHistoryItem = import('node-llama-cpp', { with: {
+  'resolution-mode': 'import',
+}}).ChatHistoryItem;
+type ChatWrapper = NodeLlamaCpp['ChatWrapper']['prototype'];
+type LlamaModel = NodeLlamaCpp['LlamaModel']['prototype'];
+type LlamaGrammar = NodeLlamaCpp['LlamaGrammar']['prototype'];
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const MAX_CHOICES = 64;
@@ -99,8 +101,6 @@ export function toChatHistory(messages: ChatBody['messages']): ChatHistoryItem[]
   return history;
 }
 
-type NodeLlamaCpp = typeof import('node-llama-cpp', { with: { 'resolution-mode': 'import' }});
-
 /** The chat template stored in the GGUF file, else node-llama-cpp's best match for the model. */
 function chatWrapperFor(
   { JinjaTemplateChatWrapper, resolveChatWrapper }: NodeLlamaCpp,
@@ -119,7 +119,7 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
   // build "never": use the prebuilt binary or fail, never compile or fetch llama.cpp.
   const llama = await getLlama({ build: 'never', gpu: false, logLevel: 'error' as never });
   const model = await llama.loadModel({ modelPath: opts.gguf });
-  const context: LlamaContext = await model.createContext({
+  const context = await model.createContext({
     contextSize: opts.contextSize ?? 4096,
     threads: opts.threads ?? 1,
   });
