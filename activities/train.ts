@@ -11,7 +11,7 @@ import { type ActivityDeps, runConfig } from './deps';
 import { exportPairs } from './pairs';
 import type { RoundRef } from './round-set';
 import { handoffModel } from './serving/handoff';
-import { trainActivity } from './trainer';
+import { phaseTimeouts, trainActivity } from './trainer';
 
 function roundDir(config: Config, runId: string, round: number): string {
   return path.join(config.stateDir, 'runs', runId, `round-${round}`);
@@ -80,6 +80,7 @@ export async function trainSolver(deps: ActivityDeps, ref: RoundRef): Promise<Tr
       outputDir,
       seed: config.seed + ref.round,
     },
+    phaseTimeoutSeconds: phaseTimeouts(settings.phaseTimeoutSeconds),
   });
   const servedName = `solver-${ref.runId.slice(0, 8)}-r${ref.round}`;
   await deps.db

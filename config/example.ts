@@ -31,6 +31,8 @@ const LINE_COMMENTS: Record<string, string> = {
   'trainer.solver': 'DPO on the preference pairs',
   'trainer.generator': 'value-weighted SFT',
   'trainer.*.heartbeatTimeoutSeconds': 'silent this long = stalled',
+  'trainer.*.phaseTimeoutSeconds': 'per phase the trainer reports; it repeats its phase while busy',
+  'trainer.*.phaseTimeoutSeconds.training': 'one step (a GPU step at the paper batch size)',
   'trainer.*.maxAttempts': 'tries, counting retryable exits',
   'evaluation.samples': 'k of Mean@k (paper: 32)',
   'lab.port': '0 = any free port',

@@ -35,6 +35,16 @@ const trainer = z
       .record(z.string(), z.union([z.number(), z.string(), z.boolean()]))
       .default({}),
     heartbeatTimeoutSeconds: z.number().positive().default(120),
+    /** The longest each phase the trainer reports may last (training: one step); 0 = no limit. */
+    phaseTimeoutSeconds: z
+      .object({
+        loadingModel: z.number().nonnegative().default(3600),
+        tokenizing: z.number().nonnegative().default(3600),
+        training: z.number().nonnegative().default(3600),
+        saving: z.number().nonnegative().default(1800),
+      })
+      .strict()
+      .prefault({}),
     maxAttempts: z.number().int().positive().default(5),
     /** Where checkpoints go; default `<stateDir>/models`. */
     outputRoot: z.string().optional(),

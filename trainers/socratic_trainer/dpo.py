@@ -19,13 +19,14 @@ from .data import is_conversational, read_datasets
 from .errors import ConfigError
 from .manifest import Manifest
 from .models import is_adapter, load_merged, load_tokenizer, load_trainable
-from .protocol import ProtocolCallback
+from .protocol import ProtocolCallback, phase
 from .training import make_args, run
 
 
 def train_dpo(m: Manifest) -> dict[str, Any]:
     hp = m.hp
     rows, val_rows = read_datasets(m)
+    phase("loading-model")
     tokenizer = load_tokenizer(m.base_model, "baseModel")
     if is_conversational(rows) and not tokenizer.chat_template:
         raise ConfigError(f"{m.path}: field baseModel: the dataset is conversational but the tokenizer has no chat template")
@@ -45,6 +46,7 @@ def train_dpo(m: Manifest) -> dict[str, Any]:
         force_use_ref_model=ref_model is not None,
     )
     callback = ProtocolCallback()
+    phase("tokenizing")  # DPOTrainer applies the chat template and tokenizes the pairs here
     trainer = DPOTrainer(
         model=model,
         ref_model=ref_model,
