@@ -117,6 +117,27 @@ export const Config = z
       })
       .strict()
       .prefault({}),
+    /** Stage 0 (paper §4, ablation): LoRA SFT of the Solver on worked solutions before round 1. */
+    warmStart: z
+      .object({
+        enabled: z.boolean().default(false),
+        /** Problems with worked solutions (MATH format, e.g. level-5 train problems); "lab" = the lab's seeds. */
+        dataset: z.string().default(LAB),
+        /** The first N problems that have a worked solution (paper: 1,500). */
+        maxProblems: z.number().int().positive().default(1500),
+        /** Passed to the trainer (kind wsft, weight 1): the paper's lr 5e-5, LoRA r 64 / α 128, dropout 0.1, one epoch. */
+        hyperparameters: z
+          .record(z.string(), z.union([z.number(), z.string(), z.boolean()]))
+          .default({
+            learning_rate: 5e-5,
+            lora_r: 64,
+            lora_alpha: 128,
+            lora_dropout: 0.1,
+            num_train_epochs: 1,
+          }),
+      })
+      .strict()
+      .prefault({}),
     trainer: z.object({ solver: trainer, generator: trainer }).strict().prefault({}),
     serving: z.object({ solver: serving, generator: serving }).strict().prefault({}),
     evaluation: z

@@ -84,10 +84,10 @@ function loadManifest(path: string): TrainerManifest {
     );
   }
   const manifest = parsed.data;
-  const expectedRole = manifest.kind === 'dpo' ? 'solver' : 'generator';
-  if (manifest.role !== expectedRole) {
+  // DPO trains the Solver; weighted SFT the Generator, or the Solver's warm start (round 0).
+  if (manifest.kind === 'dpo' && manifest.role !== 'solver') {
     throw badConfig(
-      `manifest ${path}: field role: kind ${manifest.kind} trains a ${expectedRole}, not a ${manifest.role}`,
+      `manifest ${path}: field role: kind dpo trains a solver, not a ${manifest.role}`,
     );
   }
   return manifest;
@@ -286,6 +286,29 @@ function plan(manifest: TrainerManifest): Plan {
       examples: rows.length,
       model: { role: 'solver', parent, skills },
       dataMetrics: { pairs: rows.length, lab_pairs: covered.length },
+      datasetHash: sha256(text),
+    };
+  }
+  if (manifest.kind === 'wsft' && base.role === 'solver') {
+    // The warm start: SFT on worked solutions teaches the topics of their problems.
+    const { rows, text } = readJsonl(manifest.dataset.train, WsftLine, 'dataset.train');
+    if (rows.length === 0)
+      throw badData(`${manifest.dataset.train}: no worked solutions: nothing to train on`);
+    const covered: PairTopic[] = rows.flatMap((row) => {
+      const problem = parseProblem(asText(row.prompt));
+      return problem && row.weight > 0
+        ? [{ topic: problem.topic, difficulty: problem.difficulty }]
+        : [];
+    });
+    const gain = numberParam(manifest, 'skill_gain', Number.NaN);
+    return {
+      examples: rows.length,
+      model: {
+        role: 'solver',
+        parent,
+        skills: trainedSkills(base.skills, covered, Number.isNaN(gain) ? undefined : gain),
+      },
+      dataMetrics: { examples: rows.length, lab_examples: covered.length },
       datasetHash: sha256(text),
     };
   }
