@@ -345,6 +345,9 @@ export async function runTrainer(manifestPath: string): Promise<number> {
   const batchSize = intParam(manifest, 'batch_size', 8);
   const saveSteps = intParam(manifest, 'save_steps', 5);
   const stepMs = intParam(manifest, 'step_ms', 20, 0);
+  // The phases a real trainer reports (it repeats them while busy; these are instant).
+  emit({ event: 'phase', phase: 'loading-model' });
+  emit({ event: 'phase', phase: 'tokenizing' });
   const { examples, model, dataMetrics, datasetHash } = plan(manifest);
   const totalSteps = Math.ceil(examples / batchSize);
   const outputDir = resolve(manifest.outputDir);
@@ -353,6 +356,7 @@ export async function runTrainer(manifestPath: string): Promise<number> {
   const resumed = latestCheckpoint(outputDir, datasetHash, totalSteps);
   if (resumed) process.stderr.write(`resuming from checkpoint ${resumed.step} of ${totalSteps}\n`);
   let metrics: Record<string, number> = {};
+  emit({ event: 'phase', phase: 'training' });
   for (let step = (resumed?.step ?? 0) + 1; step <= totalSteps; step++) {
     if (stepMs > 0) await sleep(stepMs);
     metrics = stepMetrics(manifest, step, totalSteps);
@@ -364,6 +368,7 @@ export async function runTrainer(manifestPath: string): Promise<number> {
     }
   }
 
+  emit({ event: 'phase', phase: 'saving' });
   const modelPath = join(outputDir, 'model.json');
   writeJsonAtomic(modelPath, model);
   const finalMetrics = { ...stepMetrics(manifest, totalSteps, totalSteps), ...dataMetrics };

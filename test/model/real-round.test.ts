@@ -100,6 +100,20 @@ temporal:
       sampled.every((a) => a.text.length > 0 && a.solverModel === 'smollm2'),
       "each attempt keeps the real model's text",
     );
+    // Each pair's prompt carries the problem exactly as the Solver was asked it.
+    const solveCalls = (await database.db.select().from(llmCalls)).filter(
+      (c) => c.role === 'solver' && c.round === 1,
+    );
+    const asked = solveCalls.map(
+      (c) => (c.request as { messages: { role: string; content: string }[] }).messages,
+    );
+    for (const line of lines) {
+      const prompt = JSON.stringify(line.prompt);
+      assert.ok(
+        asked.some((m) => prompt.includes(JSON.stringify(m.at(-1)!.content).slice(1, -1))),
+        `pair prompt not among the sampled ones: ${prompt.slice(0, 200)}`,
+      );
+    }
     // Refinement ran on the round's problems and every outcome is recorded with its reason.
     const written = await database.db.select().from(refinements);
     for (const r of written.filter((r) => r.status === 'rejected'))
