@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import OpenAI from 'openai';
 import { z } from 'zod';
 import { type ModelServer, startModelServer } from '../../model/server';
+import { runCli, spawnCli } from '../support/cli';
 import { smollm2Path } from './smollm2';
 
 describe('socratic model serve (SmolLM2-135M on CPU)', () => {
@@ -85,5 +86,35 @@ describe('socratic model serve (SmolLM2-135M on CPU)', () => {
       client.chat.completions.create({ model: 'smollm2', messages: [] }),
       (err: { status?: number }) => err.status === 400,
     );
+  });
+});
+
+describe('the socratic model serve command', () => {
+  it('needs an existing --gguf file', async () => {
+    const missing = await runCli(['model', 'serve']);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /--gguf FILE is required/);
+    const absent = await runCli(['model', 'serve', '--gguf', '/nonexistent.gguf']);
+    assert.match(absent.stderr, /no such file: \/nonexistent\.gguf/);
+  });
+
+  it('prints its URL, serves, and stops on SIGTERM', async () => {
+    const child = spawnCli(['model', 'serve', '--gguf', smollm2Path(), '--port', '0']);
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout!.on('data', (d) => {
+        out += d;
+        if (out.includes('\n')) resolve(out.trim());
+      });
+      child.once('exit', () => reject(new Error(`exited before serving: ${out}`)));
+    });
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+    const models = (await (await fetch(`${url}/models`)).json()) as { data: { id: string }[] };
+    assert.deepEqual(
+      models.data.map((m) => m.id),
+      ['SmolLM2-135M-Instruct.Q4_1'],
+    );
+    child.kill('SIGTERM');
+    assert.equal((await child.output).code, 0);
   });
 });
