@@ -15,6 +15,7 @@ import { sampleBatch } from './sample';
 import { loadSeeds } from './seeds';
 import { selfVerifyBatch } from './self-verify';
 import { ensureSolverServed, trainSolver } from './train';
+import { warmStartSolver } from './warm-start';
 
 export type { ActivityDeps } from './deps';
 export type { RoundSummary } from './rounds';
@@ -61,6 +62,7 @@ function stages(deps: ActivityDeps) {
     referenceSolutionsBatch: (ref: BatchRef) => referenceSolutionsBatch(deps, ref),
     buildPairs: (ref: RoundRef) => buildPairs(deps, ref),
     trainSolver: (ref: RoundRef) => trainSolver(deps, ref),
+    warmStartSolver: (input: { runId: string }) => warmStartSolver(deps, input),
     serveSolver: ({ runId, model }: { runId: string; model: string }) =>
       ensureSolverServed(deps, runId, model),
     refineBatch: (ref: BatchRef) => refineBatch(deps, ref),
@@ -79,9 +81,13 @@ function stages(deps: ActivityDeps) {
 
 export type Activities = ReturnType<typeof stages>;
 
+/** Heartbeat only from the trainer's own lines (see `alive`). */
+const TRAINER_ACTIVITIES = ['trainSolver', 'warmStartSolver'];
+
 export function createActivities(deps: ActivityDeps): Activities {
   const activities: Record<string, (input: never) => Promise<unknown>> = stages(deps);
   for (const [name, run] of Object.entries(activities))
-    if (name !== 'trainSolver') activities[name] = (input: never) => alive(() => run(input));
+    if (!TRAINER_ACTIVITIES.includes(name))
+      activities[name] = (input: never) => alive(() => run(input));
   return activities as Activities;
 }

@@ -12,7 +12,7 @@ import { type ActivityDeps, runConfig } from './deps';
 import { exportPairs } from './pairs';
 import type { RoundRef } from './round-set';
 import { handoffModel } from './serving/handoff';
-import { trainActivity } from './trainer';
+import { phaseTimeouts, trainActivity } from './trainer';
 
 function roundDir(config: Config, runId: string, round: number): string {
   return path.join(config.stateDir, 'runs', runId, `round-${round}`);
@@ -82,6 +82,7 @@ export async function trainSolver(deps: ActivityDeps, ref: RoundRef): Promise<Tr
       outputDir,
       seed: config.seed + ref.round,
     },
+    phaseTimeoutSeconds: phaseTimeouts(settings.phaseTimeoutSeconds),
   });
   const servedName = servedNameFor(config, `solver-${ref.runId.slice(0, 8)}-r${ref.round}`);
   await deps.db

@@ -8,6 +8,7 @@ import { DirectoryLockedError } from '../db/lock';
 import { labServeCommand } from '../lab/cli';
 import { verifyCommand } from '../verifier/cli';
 import { exportCommand } from './export';
+import { modelCommand } from './model';
 import { UsageError } from './options';
 import { reportCommand } from './report';
 import { runCommand } from './run';
@@ -27,7 +28,8 @@ const USAGE = `usage: socratic <command> [options]
   worker  [--config FILE] [--state-dir DIR]   a worker on its own (cluster mode: TEMPORAL_ADDRESS, DATABASE_URL)
   verify  --gold G --pred P | --jsonl  compare final answers (MathRule)
   server stop [--state-dir DIR]       stop the embedded Temporal dev server (it outlives runs, for its UI)
-  lab serve [--port N] [--seed N] [--state-dir DIR]   run the simulated lab on its own`;
+  lab serve [--port N] [--seed N] [--state-dir DIR]   run the simulated lab on its own
+  model serve --gguf FILE [--port N] [--name NAME] [--threads N]   a local GGUF model, OpenAI-compatible`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -52,6 +54,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'lab':
         if (rest[0] === 'serve') return await labServeCommand(rest.slice(1));
         break;
+      case 'model':
+        return await modelCommand(rest);
       case undefined:
       case 'help':
       case '--help':

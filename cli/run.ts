@@ -7,6 +7,7 @@ import {
 } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
 import { benchmarkFiles, seedFile } from '../activities/benchmarks';
+import { warmStartExamples } from '../activities/warm-start';
 import { type Config, LAB } from '../config/schema';
 import { loadProblemFile, loadSeedFile } from '../data/problem-file';
 import { runs } from '../db/schema';
@@ -158,6 +159,7 @@ async function checkInputs(config: Config): Promise<void> {
   if (config.loop.seeds !== LAB) await loadSeedFile(seedFile(config));
   if (config.evaluation.benchmarks !== LAB)
     for (const b of benchmarkFiles(config)) await loadProblemFile(b.path);
+  if (config.warmStart.enabled && config.warmStart.dataset !== LAB) await warmStartExamples(config);
 }
 
 type Client = Awaited<ReturnType<typeof connect>>['client'];
@@ -186,6 +188,7 @@ async function startOrAttach(client: Client, session: Session, run: RunRow, conf
       heartbeatTimeoutSeconds: config.temporal.heartbeatTimeoutSeconds,
       trainerHeartbeatTimeoutSeconds: config.trainer.solver.heartbeatTimeoutSeconds,
       trainerMaxAttempts: config.trainer.solver.maxAttempts,
+      warmStart: config.warmStart.enabled,
     },
   };
   return client.workflow.start(runWorkflow, {

@@ -32,6 +32,16 @@ const trainer = z
       .record(z.string(), z.union([z.number(), z.string(), z.boolean()]))
       .default({}),
     heartbeatTimeoutSeconds: z.number().positive().default(120),
+    /** The longest each phase the trainer reports may last (training: one step); 0 = no limit. */
+    phaseTimeoutSeconds: z
+      .object({
+        loadingModel: z.number().nonnegative().default(3600),
+        tokenizing: z.number().nonnegative().default(3600),
+        training: z.number().nonnegative().default(3600),
+        saving: z.number().nonnegative().default(1800),
+      })
+      .strict()
+      .prefault({}),
     maxAttempts: z.number().int().positive().default(5),
     /** Where checkpoints go; default `<stateDir>/models`. */
     outputRoot: z.string().optional(),
@@ -125,6 +135,27 @@ export const Config = z
           })
           .strict()
           .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    /** Stage 0 (paper §4, ablation): LoRA SFT of the Solver on worked solutions before round 1. */
+    warmStart: z
+      .object({
+        enabled: z.boolean().default(false),
+        /** Problems with worked solutions (MATH format, e.g. level-5 train problems); "lab" = the lab's seeds. */
+        dataset: z.string().default(LAB),
+        /** The first N problems that have a worked solution (paper: 1,500). */
+        maxProblems: z.number().int().positive().default(1500),
+        /** Passed to the trainer (kind wsft, weight 1): the paper's lr 5e-5, LoRA r 64 / α 128, dropout 0.1, one epoch. */
+        hyperparameters: z
+          .record(z.string(), z.union([z.number(), z.string(), z.boolean()]))
+          .default({
+            learning_rate: 5e-5,
+            lora_r: 64,
+            lora_alpha: 128,
+            lora_dropout: 0.1,
+            num_train_epochs: 1,
+          }),
       })
       .strict()
       .prefault({}),

@@ -18,7 +18,16 @@ export const TrainerManifest = z.object({
 });
 export type TrainerManifest = z.infer<typeof TrainerManifest>;
 
+/**
+ * What a trainer is doing. Printed when a phase begins and repeated while it runs (a
+ * ticker), so that a long model load or a long step is not mistaken for a hang; each phase
+ * has its own time limit (`trainer.*.phaseTimeoutSeconds`; for `training`, per step).
+ */
+export const TRAINER_PHASES = ['loading-model', 'tokenizing', 'training', 'saving'] as const;
+export type TrainerPhase = (typeof TRAINER_PHASES)[number];
+
 export const ProgressEvent = z.discriminatedUnion('event', [
+  z.object({ event: z.literal('phase'), phase: z.enum(TRAINER_PHASES) }),
   z.object({
     event: z.literal('progress'),
     step: z.number().int().nonnegative(),

@@ -84,10 +84,10 @@ function loadManifest(path: string): TrainerManifest {
     );
   }
   const manifest = parsed.data;
-  const expectedRole = manifest.kind === 'dpo' ? 'solver' : 'generator';
-  if (manifest.role !== expectedRole) {
+  // DPO trains the Solver; weighted SFT the Generator, or the Solver's warm start (round 0).
+  if (manifest.kind === 'dpo' && manifest.role !== 'solver') {
     throw badConfig(
-      `manifest ${path}: field role: kind ${manifest.kind} trains a ${expectedRole}, not a ${manifest.role}`,
+      `manifest ${path}: field role: kind dpo trains a solver, not a ${manifest.role}`,
     );
   }
   return manifest;
@@ -289,6 +289,29 @@ function plan(manifest: TrainerManifest): Plan {
       datasetHash: sha256(text),
     };
   }
+  if (manifest.kind === 'wsft' && base.role === 'solver') {
+    // The warm start: SFT on worked solutions teaches the topics of their problems.
+    const { rows, text } = readJsonl(manifest.dataset.train, WsftLine, 'dataset.train');
+    if (rows.length === 0)
+      throw badData(`${manifest.dataset.train}: no worked solutions: nothing to train on`);
+    const covered: PairTopic[] = rows.flatMap((row) => {
+      const problem = parseProblem(asText(row.prompt));
+      return problem && row.weight > 0
+        ? [{ topic: problem.topic, difficulty: problem.difficulty }]
+        : [];
+    });
+    const gain = numberParam(manifest, 'skill_gain', Number.NaN);
+    return {
+      examples: rows.length,
+      model: {
+        role: 'solver',
+        parent,
+        skills: trainedSkills(base.skills, covered, Number.isNaN(gain) ? undefined : gain),
+      },
+      dataMetrics: { examples: rows.length, lab_examples: covered.length },
+      datasetHash: sha256(text),
+    };
+  }
   if (base.role !== 'generator') throw badConfig('manifest field baseModel: not a generator model');
   const { rows, text } = readJsonl(manifest.dataset.train, WsftLine, 'dataset.train');
   if (rows.length === 0)
@@ -322,6 +345,9 @@ export async function runTrainer(manifestPath: string): Promise<number> {
   const batchSize = intParam(manifest, 'batch_size', 8);
   const saveSteps = intParam(manifest, 'save_steps', 5);
   const stepMs = intParam(manifest, 'step_ms', 20, 0);
+  // The phases a real trainer reports (it repeats them while busy; these are instant).
+  emit({ event: 'phase', phase: 'loading-model' });
+  emit({ event: 'phase', phase: 'tokenizing' });
   const { examples, model, dataMetrics, datasetHash } = plan(manifest);
   const totalSteps = Math.ceil(examples / batchSize);
   const outputDir = resolve(manifest.outputDir);
@@ -330,6 +356,7 @@ export async function runTrainer(manifestPath: string): Promise<number> {
   const resumed = latestCheckpoint(outputDir, datasetHash, totalSteps);
   if (resumed) process.stderr.write(`resuming from checkpoint ${resumed.step} of ${totalSteps}\n`);
   let metrics: Record<string, number> = {};
+  emit({ event: 'phase', phase: 'training' });
   for (let step = (resumed?.step ?? 0) + 1; step <= totalSteps; step++) {
     if (stepMs > 0) await sleep(stepMs);
     metrics = stepMetrics(manifest, step, totalSteps);
@@ -341,6 +368,7 @@ export async function runTrainer(manifestPath: string): Promise<number> {
     }
   }
 
+  emit({ event: 'phase', phase: 'saving' });
   const modelPath = join(outputDir, 'model.json');
   writeJsonAtomic(modelPath, model);
   const finalMetrics = { ...stepMetrics(manifest, totalSteps, totalSteps), ...dataMetrics };

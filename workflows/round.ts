@@ -11,6 +11,8 @@ export interface RoundSettings {
   heartbeatTimeoutSeconds: number;
   trainerHeartbeatTimeoutSeconds: number;
   trainerMaxAttempts: number;
+  /** Stage 0 before round 1: SFT of the Solver on worked solutions (`warmStart.enabled`). */
+  warmStart?: boolean;
 }
 
 export interface RoundInput {
@@ -84,6 +86,14 @@ export async function roundWorkflow({ runId, round, settings }: RoundInput): Pro
   }
 
   if (round === 1) await once('load seeds', () => work.loadSeeds({ runId }));
+  // 0. Warm start: the Solver M_0 is SFT-trained on worked solutions, then served.
+  if (round === 1 && settings.warmStart && patched('warm-start')) {
+    await once('warm start', async () => {
+      const outcome = await training.warmStartSolver({ runId });
+      if (outcome.trained) await work.serveSolver({ runId, model: outcome.model });
+      return outcome;
+    });
+  }
   const { solverModel } = await work.beginRound(ref);
   if (round === 1) await evaluate(0, solverModel);
 

@@ -8,5 +8,10 @@ export {
   terminateProcesses,
 } from './process-group';
 export { parseProgressLine, type RunTrainerOptions, resultPath, runTrainer } from './run-trainer';
-export { type TrainActivityInput, type TrainingHeartbeat, trainActivity } from './train-activity';
+export {
+  phaseTimeouts,
+  type TrainActivityInput,
+  type TrainingHeartbeat,
+  trainActivity,
+} from './train-activity';
 export { classifyExitCode, TrainerFailure, type TrainerFailureType } from './trainer-failure';

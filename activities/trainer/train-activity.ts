@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { environmentWithout } from '../../config/secrets';
-import type { TrainerManifest, TrainerResult } from '../../contracts/trainer';
+import type { TrainerManifest, TrainerPhase, TrainerResult } from '../../contracts/trainer';
 import { InvalidManifestError, parseManifest, writeManifest } from './manifest-file';
 import { runTrainer } from './run-trainer';
 import { TrainerFailure } from './trainer-failure';
@@ -13,6 +13,11 @@ export interface TrainActivityInput {
   gracePeriodMs?: number;
   /** Names of this worker's environment variables the trainer must not see (secrets it does not need). */
   withholdEnv?: string[];
+  /**
+   * The longest a phase may run, in seconds (for `training`: one step, from one progress
+   * line to the next). A phase without a limit is bounded by the heartbeat timeout alone.
+   */
+  phaseTimeoutSeconds?: Partial<Record<TrainerPhase, number>>;
 }
 
 /** What each heartbeat carries; the next attempt reads it back as info.heartbeatDetails. */
@@ -23,9 +28,11 @@ export interface TrainingHeartbeat {
 }
 
 /**
- * Runs a trainer inside a Temporal activity. Heartbeats on every progress and
- * checkpoint event only: a silent trainer must trip the heartbeat timeout. A
- * retry reuses the same outputDir, so the trainer resumes from its checkpoint.
+ * Runs a trainer inside a Temporal activity. Heartbeats on every protocol line only: a
+ * silent trainer must trip the heartbeat timeout. A trainer that reports its phase keeps
+ * the heartbeat alive through a long load or step, so each phase has a limit of its own
+ * (a trainer stuck in one phase while its ticker runs is stalled too). A retry reuses the
+ * same outputDir, so the trainer resumes from its checkpoint.
  */
 export async function trainActivity(input: TrainActivityInput): Promise<TrainerResult> {
   const ctx = Context.current();
@@ -50,6 +57,8 @@ export async function trainActivity(input: TrainActivityInput): Promise<TrainerR
     totalSteps: previous?.totalSteps ?? null,
     checkpoint: previous?.checkpoint ?? null,
   };
+  /** The phase the trainer last reported, if it reports phases. */
+  let phase: TrainerPhase | undefined;
 
   // The server notices a stalled trainer by the heartbeat timeout, but this
   // worker would not learn of it until its next heartbeat, which never comes.
@@ -73,6 +82,24 @@ export async function trainActivity(input: TrainActivityInput): Promise<TrainerR
     }, heartbeatTimeoutMs);
   };
 
+  // The phase clock restarts when a new phase begins, and in `training` at each new step.
+  let phaseTimer: NodeJS.Timeout | undefined;
+  const armPhaseTimer = (phase: TrainerPhase) => {
+    clearTimeout(phaseTimer);
+    const seconds = input.phaseTimeoutSeconds?.[phase];
+    if (!seconds) return;
+    const what = phase === 'training' ? 'one training step' : `phase ${phase}`;
+    phaseTimer = setTimeout(() => {
+      stop.abort(
+        new TrainerFailure({
+          type: 'TrainerStalled',
+          retryable: true,
+          message: `trainer spent more than ${seconds} s on ${what} (phaseTimeoutSeconds)`,
+        }),
+      );
+    }, seconds * 1000);
+  };
+
   armWatchdog();
   try {
     const result = await runTrainer({
@@ -82,7 +109,11 @@ export async function trainActivity(input: TrainActivityInput): Promise<TrainerR
       gracePeriodMs: input.gracePeriodMs,
       env: environmentWithout(input.withholdEnv ?? []),
       onEvent: (event) => {
-        if (event.event === 'progress') {
+        if (event.event === 'phase') {
+          if (event.phase !== phase) armPhaseTimer(event.phase);
+          phase = event.phase;
+        } else if (event.event === 'progress') {
+          if (phase === 'training' && event.step !== progress.step) armPhaseTimer('training');
           progress.step = event.step;
           progress.totalSteps = event.totalSteps ?? progress.totalSteps;
         } else if (event.event === 'checkpoint') {
@@ -102,8 +133,24 @@ export async function trainActivity(input: TrainActivityInput): Promise<TrainerR
     throw toApplicationFailure(err);
   } finally {
     clearTimeout(watchdog);
+    clearTimeout(phaseTimer);
     ctx.cancellationSignal.removeEventListener('abort', onCancel);
   }
+}
+
+/** `trainer.*.phaseTimeoutSeconds` (camelCase config keys) as the contract's phase names; 0 = no limit. */
+export function phaseTimeouts(config: {
+  loadingModel: number;
+  tokenizing: number;
+  training: number;
+  saving: number;
+}): Partial<Record<TrainerPhase, number>> {
+  return {
+    'loading-model': config.loadingModel,
+    tokenizing: config.tokenizing,
+    training: config.training,
+    saving: config.saving,
+  };
 }
 
 /** Fatal trainer outcomes become non-retryable failures; cancellation passes through unchanged. */

@@ -93,6 +93,10 @@ describe('simulated trainer', () => {
       events.filter((e) => e.event === 'checkpoint').map((e) => e.step),
       [5],
     );
+    assert.deepEqual(
+      events.flatMap((e) => (e.event === 'phase' ? [e.phase] : [])),
+      ['loading-model', 'tokenizing', 'training', 'saving'],
+    );
     const done = events.at(-1)!;
     assert.equal(done.event, 'done');
     const result = TrainerResult.parse(

@@ -60,11 +60,13 @@ async function eventually(check: () => boolean, timeoutMs = 5000): Promise<boole
 async function activityInput(
   trainer: string,
   hyperparameters: Record<string, number | boolean> = {},
+  extra: Partial<TrainActivityInput> = {},
 ): Promise<TrainActivityInput> {
   return {
     command: fakeTrainer(trainer),
     manifest: await freshManifest(hyperparameters),
     gracePeriodMs: 500,
+    ...extra,
   };
 }
 
@@ -177,6 +179,58 @@ describe('trainActivity on a Temporal worker', () => {
       [true, false],
     );
     assert.equal(isProcessAlive(runs[0]?.pid as number), false, 'the hung trainer was killed');
+  });
+
+  it('a trainer loading for longer than the heartbeat timeout, while saying so, is not stalled', async () => {
+    const activity = await activityInput(
+      'phases',
+      { loadMs: 3000, tickMs: 300, steps: 2 },
+      { phaseTimeoutSeconds: { 'loading-model': 30, training: 30 } },
+    );
+    const result = await runWorkflow({ activity, heartbeatTimeoutMs: 1000, maximumAttempts: 1 });
+    assert.equal(result.steps, 2);
+    assert.equal((await trainerRuns(activity.manifest.outputDir)).length, 1);
+  });
+
+  it('a trainer that names its phase and then goes silent is still killed', async () => {
+    const activity = await activityInput('phases', { loadMs: 60_000, tickMs: 0 });
+    await assert.rejects(
+      runWorkflow({ activity, heartbeatTimeoutMs: 1000, maximumAttempts: 1 }),
+      (err) => {
+        const cause = activityCause(err);
+        const heartbeatTimeout =
+          cause instanceof TimeoutFailure && cause.timeoutType === TimeoutType.HEARTBEAT;
+        const stalled = cause instanceof ApplicationFailure && cause.type === 'TrainerStalled';
+        assert.ok(heartbeatTimeout || stalled, `got ${String(cause)}`);
+        return true;
+      },
+    );
+    const runs = await trainerRuns(activity.manifest.outputDir);
+    const gone = await eventually(() => runs.every((r) => !isProcessAlive(r.pid as number)));
+    assert.ok(gone, 'the silent trainer was killed');
+  });
+
+  it('a trainer stuck in one phase while its ticker runs is killed at the phase timeout', async () => {
+    const activity = await activityInput(
+      'phases',
+      { loadMs: 60_000, tickMs: 200 },
+      { phaseTimeoutSeconds: { 'loading-model': 2 } },
+    );
+    const started = Date.now();
+    await assert.rejects(
+      runWorkflow({ activity, heartbeatTimeoutMs: 1000, maximumAttempts: 1 }),
+      (err) => {
+        const cause = activityCause(err);
+        assert.ok(cause instanceof ApplicationFailure, `got ${String(cause)}`);
+        assert.equal(cause.type, 'TrainerStalled');
+        assert.match(cause.message, /phase loading-model/);
+        return true;
+      },
+    );
+    assert.ok(Date.now() - started < 30_000);
+    const runs = await trainerRuns(activity.manifest.outputDir);
+    const gone = await eventually(() => runs.every((r) => !isProcessAlive(r.pid as number)));
+    assert.ok(gone, 'the stuck trainer was killed');
   });
 
   it('a trainer that always hangs fails once the attempts are used up', async () => {

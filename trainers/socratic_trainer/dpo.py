@@ -19,13 +19,16 @@ from .data import is_conversational, read_datasets
 from .errors import ConfigError
 from .manifest import Manifest
 from .models import is_adapter, load_merged, load_tokenizer, load_trainable
-from .protocol import ProtocolCallback
+from .protocol import ProtocolCallback, phase
 from .training import make_args, run
 
 
-def train_dpo(m: Manifest) -> dict[str, Any]:
+def build_dpo_trainer(m: Manifest):
+    """The DPOTrainer for a manifest, its data tokenized (conversational rows through the chat
+    template, as TRL does for message lists), and the hook to run before saving."""
     hp = m.hp
     rows, val_rows = read_datasets(m)
+    phase("loading-model")
     tokenizer = load_tokenizer(m.base_model, "baseModel")
     if is_conversational(rows) and not tokenizer.chat_template:
         raise ConfigError(f"{m.path}: field baseModel: the dataset is conversational but the tokenizer has no chat template")
@@ -45,10 +48,12 @@ def train_dpo(m: Manifest) -> dict[str, Any]:
         force_use_ref_model=ref_model is not None,
     )
     callback = ProtocolCallback()
+    phase("tokenizing")  # DPOTrainer applies the chat template and tokenizes the pairs here
     trainer = DPOTrainer(
         model=model,
         ref_model=ref_model,
         args=args,
+        # Message lists stay message lists: TRL renders them with the tokenizer's chat template.
         train_dataset=Dataset.from_list(rows),
         eval_dataset=Dataset.from_list(val_rows) if val_rows else None,
         processing_class=tokenizer,
@@ -61,4 +66,9 @@ def train_dpo(m: Manifest) -> dict[str, Any]:
         if ref_adapter:
             t.model.delete_adapter("reference")
 
-    return run(m, trainer, callback, before_save=drop_reference_adapter)
+    return trainer, callback, drop_reference_adapter
+
+
+def train_dpo(m: Manifest) -> dict[str, Any]:
+    trainer, callback, before_save = build_dpo_trainer(m)
+    return run(m, trainer, callback, before_save=before_save)

@@ -11,7 +11,7 @@ from typing import Any
 from .errors import ConfigError, DataError
 from .manifest import Manifest
 from .models import use_bf16
-from .protocol import ProtocolCallback, done, numeric_metrics, progress
+from .protocol import ProtocolCallback, done, numeric_metrics, phase, progress
 
 log = logging.getLogger("socratic_trainer")
 
@@ -114,6 +114,7 @@ def run(m: Manifest, trainer, callback: ProtocolCallback, before_save=None) -> d
     else:
         if checkpoint:
             log.info("resuming from %s", checkpoint)
+        phase("training")
         trainer.train(resume_from_checkpoint=checkpoint)
     steps = trainer.state.global_step
     if steps <= 0:
@@ -121,6 +122,7 @@ def run(m: Manifest, trainer, callback: ProtocolCallback, before_save=None) -> d
     metrics = history_metrics(trainer.state.log_history)
     if m.validation is not None:
         metrics.update(numeric_metrics(trainer.evaluate()))  # also logged: a progress line
+    phase("saving")
     if before_save is not None:
         before_save(trainer)
     model_dir = os.path.abspath(os.path.join(m.output_dir, "model"))

@@ -23,7 +23,7 @@ from .data import is_conversational, read_datasets
 from .errors import ConfigError
 from .manifest import Manifest
 from .models import load_tokenizer, load_trainable
-from .protocol import ProtocolCallback
+from .protocol import ProtocolCallback, phase
 from .training import make_args, run
 
 
@@ -116,6 +116,7 @@ class WeightedSFTTrainer(Trainer):
 def train_wsft(m: Manifest) -> dict[str, Any]:
     hp = m.hp
     rows, val_rows = read_datasets(m)
+    phase("loading-model")
     tokenizer = load_tokenizer(m.base_model, "baseModel")
     if is_conversational(rows):
         if not tokenizer.chat_template:
@@ -135,11 +136,13 @@ def train_wsft(m: Manifest) -> dict[str, Any]:
         return [encode(tokenizer, r["prompt"], r["completion"], r["weight"], hp["max_length"]) for r in rs]
 
     callback = ProtocolCallback()
+    phase("tokenizing")
+    train_set, eval_set = enc(rows), (enc(val_rows) if val_rows else None)
     trainer = WeightedSFTTrainer(
         model=model,
         args=make_args(TrainingArguments, m, label_names=["labels"], prediction_loss_only=True),
-        train_dataset=enc(rows),
-        eval_dataset=enc(val_rows) if val_rows else None,
+        train_dataset=train_set,
+        eval_dataset=eval_set,
         data_collator=WeightedCollator(tokenizer.pad_token_id),
         processing_class=tokenizer,
         callbacks=[callback],

@@ -41,7 +41,10 @@ def _count(v) -> bool:
 
 def check_event(e: dict) -> None:
     """The shapes of contracts/trainer.ts ProgressEvent."""
-    assert e["event"] in ("progress", "checkpoint", "done"), e
+    assert e["event"] in ("phase", "progress", "checkpoint", "done"), e
+    if e["event"] == "phase":
+        assert e["phase"] in ("loading-model", "tokenizing", "training", "saving") and len(e) == 2, e
+        return
     assert _count(e["step"] if e["event"] != "done" else e["steps"]), e
     if e["event"] == "checkpoint":
         assert isinstance(e["path"], str) and os.path.isabs(e["path"]), e
