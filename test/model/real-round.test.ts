@@ -108,11 +108,18 @@ temporal:
       (c) => (c.request as { messages: { role: string; content: string }[] }).messages,
     );
     for (const line of lines) {
-      const prompt = JSON.stringify(line.prompt);
+      // TRL's conversational format: the prompt is exactly the messages the Solver was
+      // sampled with; each side is one assistant message.
+      assert.ok(Array.isArray(line.prompt), 'the prompt is a list of chat messages');
       assert.ok(
-        asked.some((m) => prompt.includes(JSON.stringify(m.at(-1)!.content).slice(1, -1))),
-        `pair prompt not among the sampled ones: ${prompt.slice(0, 200)}`,
+        asked.some((m) => JSON.stringify(m) === JSON.stringify(line.prompt)),
+        `pair prompt is not one of the sampled message lists: ${JSON.stringify(line.prompt).slice(0, 200)}`,
       );
+      for (const side of [line.chosen, line.rejected])
+        assert.deepEqual(
+          (side as { role: string }[]).map((m) => m.role),
+          ['assistant'],
+        );
     }
     // Refinement ran on the round's problems and every outcome is recorded with its reason.
     const written = await database.db.select().from(refinements);
