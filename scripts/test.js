@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// npm test: starts one in-memory Temporal dev server for the whole run, then runs
-// node's test runner on test/**/*.test.ts (or on the files given: npm test -- test/a.test.ts).
+// npm test: builds dist/ (scripts/build.js; cheap when nothing changed), starts one in-memory
+// Temporal dev server for the whole run, then runs node's test runner on test/**/*.test.ts
+// (or on the files given: npm test -- test/a.test.ts).
 // Options starting with "-" are passed to the runner (e.g. --test-name-pattern=retention).
 
 const { spawn } = require('node:child_process');
@@ -8,11 +9,19 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-require('tsx/cjs'); // lets us require the TypeScript modules below
-const { findTemporalCli } = require('../temporal/cli-binary.ts');
-const { stopDevServer } = require('../temporal/dev-server.ts');
-const { findFreePort } = require('../temporal/free-port.ts');
-const { waitForTemporal } = require('../temporal/server-readiness.ts');
+const { build } = require('./build');
+
+// Loaded after the build (main): the compiled modules, as `socratic` runs them.
+let findTemporalCli;
+let stopDevServer;
+let findFreePort;
+let waitForTemporal;
+function loadCompiledModules() {
+  ({ findTemporalCli } = require('../dist/temporal/cli-binary'));
+  ({ stopDevServer } = require('../dist/temporal/dev-server'));
+  ({ findFreePort } = require('../dist/temporal/free-port'));
+  ({ waitForTemporal } = require('../dist/temporal/server-readiness'));
+}
 
 const repoRoot = path.resolve(__dirname, '..');
 const SERVER_READY_TIMEOUT_MS = 60_000;
@@ -107,6 +116,9 @@ async function main() {
     return 1;
   }
 
+  // The tests run the `socratic` command as users do, from the compiled tree: build it first.
+  await build();
+  loadCompiledModules();
   const cli = await findTemporalCli({ onProgress: say });
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'socratic-npm-test-'));
   let temporal;

@@ -1,9 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { Client, type Connection } from '@temporalio/client';
+import type { Client, Connection } from '@temporalio/client';
 import type { TLSConfig } from '@temporalio/common/lib/internal-non-workflow';
 import type { NativeConnection } from '@temporalio/worker';
-import { ensureDevServer } from './dev-server';
-import { waitForTemporal } from './server-readiness';
 
 export interface TemporalTlsSettings {
   /** Overrides the name checked against the server's certificate (SNI). */
@@ -53,6 +51,13 @@ export async function connectTemporal(
   options: ConnectTemporalOptions = {},
 ): Promise<TemporalTarget> {
   const resolved = applyEnvironmentOverrides(settings, options.env ?? process.env);
+  // Loaded here, not at the top: the Temporal client takes a while to load, and commands
+  // that never connect (status of a finished run, export, verify) should start at once.
+  const [{ Client }, { ensureDevServer }, { waitForTemporal }] = await Promise.all([
+    import('@temporalio/client'),
+    import('./dev-server.js'),
+    import('./server-readiness.js'),
+  ]);
 
   let address: string;
   let uiUrl: string | undefined;

@@ -1,8 +1,9 @@
 // A worker for the round's workflows and activities on one task queue.
 import { DefaultLogger, type NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { type ActivityDeps, createActivities } from '../activities';
+import { workflowCode } from './workflow-bundle';
 
-export const WORKFLOWS_PATH = require.resolve('../workflows');
+export { WORKFLOWS_PATH } from './workflow-bundle';
 
 let runtimeInstalled = false;
 
@@ -30,7 +31,7 @@ export async function createWorker(options: {
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    workflowsPath: WORKFLOWS_PATH,
+    ...workflowCode(),
     activities: createActivities(options.deps),
     // Short shutdown: a killed or stopped worker's activities are retried elsewhere anyway.
     shutdownGraceTime: '2 seconds',
