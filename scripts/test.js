@@ -42,6 +42,30 @@ function findTestFiles(dir) {
   return found;
 }
 
+/**
+ * Every test file; the full-corpus suites (*.shared-data.test.ts) only where the shared data
+ * folder is, the PostgreSQL suites (*.postgres.test.ts) only where DATABASE_URL is set.
+ */
+function defaultTestFiles() {
+  const { SHARED_DATA, SHARED_DATA_SUITE, sharedDataPresent } = require('../dist/data/shared-data');
+  let files = findTestFiles(path.join(repoRoot, 'test'))
+    .map((file) => path.relative(repoRoot, file))
+    .sort();
+  const leftOut = (pattern, why) => {
+    const left = files.filter((file) => pattern.test(file));
+    if (left.length === 0) return;
+    say(`${why}: leaving out ${left.join(', ')}`);
+    files = files.filter((file) => !pattern.test(file));
+  };
+  if (!sharedDataPresent())
+    leftOut(SHARED_DATA_SUITE, `no shared data at ${SHARED_DATA} (SOCRATIC_SHARED_DATA)`);
+  if (!process.env.DATABASE_URL) leftOut(POSTGRES_SUITE, 'DATABASE_URL is not set');
+  return files;
+}
+
+/** Suites that need a PostgreSQL server (DATABASE_URL): .ci/run starts one. */
+const POSTGRES_SUITE = /\.postgres\.test\.ts$/;
+
 async function startTemporal(cli, workDir) {
   const port = await findFreePort();
   const address = `127.0.0.1:${port}`;
@@ -105,20 +129,15 @@ async function main() {
   const args = process.argv.slice(2);
   const runnerOptions = args.filter((arg) => arg.startsWith('-'));
   const requested = args.filter((arg) => !arg.startsWith('-'));
-  const files =
-    requested.length > 0
-      ? requested
-      : findTestFiles(path.join(repoRoot, 'test'))
-          .map((file) => path.relative(repoRoot, file))
-          .sort();
+  // The tests run the `socratic` command as users do, from the compiled tree: build it first.
+  await build();
+  loadCompiledModules();
+
+  const files = requested.length > 0 ? requested : defaultTestFiles();
   if (files.length === 0) {
     say('no test files found under test/');
     return 1;
   }
-
-  // The tests run the `socratic` command as users do, from the compiled tree: build it first.
-  await build();
-  loadCompiledModules();
   const cli = await findTemporalCli({ onProgress: say });
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'socratic-npm-test-'));
   let temporal;
