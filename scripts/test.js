@@ -63,6 +63,15 @@ function defaultTestFiles() {
   return files;
 }
 
+/**
+ * DATABASE_URL is for the PostgreSQL suites only (SOCRATIC_TEST_DATABASE_URL): the other
+ * suites, and the `socratic` commands they run, use PGlite state dirs of their own.
+ */
+function testEnvironment() {
+  const { DATABASE_URL, ...env } = process.env;
+  return DATABASE_URL ? { ...env, SOCRATIC_TEST_DATABASE_URL: DATABASE_URL } : env;
+}
+
 /** Suites that need a PostgreSQL server (DATABASE_URL): .ci/run starts one. */
 const POSTGRES_SUITE = /\.postgres\.test\.ts$/;
 
@@ -150,7 +159,7 @@ async function main() {
         cwd: repoRoot,
         stdio: 'inherit',
         env: {
-          ...process.env,
+          ...testEnvironment(),
           TEMPORAL_TEST_ADDRESS: temporal.address,
           TEMPORAL_CLI: cli,
           TEMPORAL_TEST_SCRATCH_DIR: workDir,
