@@ -42,6 +42,7 @@ function stampOf(sources) {
     ...listFiles(path.join(repoRoot, 'migrations'), ['']),
     'tsconfig.json',
     'tsconfig.build.json',
+    'package.json',
     'package-lock.json',
     'scripts/build.js',
   ];
