@@ -239,7 +239,7 @@ function checkSha256(bytes: Buffer, expected: string, what: string): void {
 }
 
 /** One file of a zip archive (stored or deflated; no zip64, which wheels this size don't need). */
-export function readZipEntry(zip: Buffer, name: string, zipName: string): Buffer {
+function readZipEntry(zip: Buffer, name: string, zipName: string): Buffer {
   const bad = (why: string) => new Error(`${zipName} is not a readable zip archive: ${why}`);
   // The end-of-central-directory record sits in the last 64 KiB + 22 bytes.
   let end = -1;
