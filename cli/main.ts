@@ -1,20 +1,7 @@
-// The `socratic` command line.
+// The `socratic` command line. Each command's module is loaded when it runs, so that
+// `socratic --help` or `verify` do not wait for the Temporal, database and LLM clients.
 import { inspect } from 'node:util';
-import { initConfigCommand } from '../config/example';
-import { ConfigError } from '../config/load';
 import { redactSecrets } from '../config/secrets';
-import { ProblemFileError } from '../data/problem-file';
-import { DirectoryLockedError } from '../db/lock';
-import { labServeCommand } from '../lab/cli';
-import { verifyCommand } from '../verifier/cli';
-import { exportCommand } from './export';
-import { modelCommand } from './model';
-import { UsageError } from './options';
-import { reportCommand } from './report';
-import { runCommand } from './run';
-import { serverCommand } from './server';
-import { statusCommand } from './status';
-import { workerCommand } from './worker';
 
 const USAGE = `usage: socratic <command> [options]
 
@@ -36,26 +23,27 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'run':
-        return await runCommand(rest);
+        return await (await import('./run.js')).runCommand(rest);
       case 'status':
-        return await statusCommand(rest);
+        return await (await import('./status.js')).statusCommand(rest);
       case 'export':
-        return await exportCommand(rest);
+        return await (await import('./export.js')).exportCommand(rest);
       case 'report':
-        return await reportCommand(rest);
+        return await (await import('./report.js')).reportCommand(rest);
       case 'init':
-        return await initConfigCommand(rest);
+        return await (await import('../config/example.js')).initConfigCommand(rest);
       case 'server':
-        return await serverCommand(rest);
+        return await (await import('./server.js')).serverCommand(rest);
       case 'worker':
-        return await workerCommand(rest);
+        return await (await import('./worker.js')).workerCommand(rest);
       case 'verify':
-        return await verifyCommand(rest);
+        return await (await import('../verifier/cli.js')).verifyCommand(rest);
       case 'lab':
-        if (rest[0] === 'serve') return await labServeCommand(rest.slice(1));
+        if (rest[0] === 'serve')
+          return await (await import('../lab/cli.js')).labServeCommand(rest.slice(1));
         break;
       case 'model':
-        return await modelCommand(rest);
+        return await (await import('./model.js')).modelCommand(rest);
       case undefined:
       case 'help':
       case '--help':
@@ -67,6 +55,13 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   } catch (error) {
     // Input mistakes are the user's to fix: print them plainly, without a stack.
+    const [{ ConfigError }, { ProblemFileError }, { DirectoryLockedError }, { UsageError }] =
+      await Promise.all([
+        import('../config/load.js'),
+        import('../data/problem-file.js'),
+        import('../db/lock.js'),
+        import('./options.js'),
+      ]);
     const known = [ConfigError, ProblemFileError, DirectoryLockedError, UsageError].some(
       (type) => error instanceof type,
     );

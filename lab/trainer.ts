@@ -40,6 +40,8 @@ import {
 
 /** argv that runs this trainer (append `--manifest <path>`); works from any working directory. */
 export function labTrainerCommand(): string[] {
+  // Compiled (dist/lab/trainer.js): plain node; from the sources (tests, tsx): through tsx.
+  if (__filename.endsWith('.js')) return [process.execPath, __filename];
   return [
     process.execPath,
     '--import',

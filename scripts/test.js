@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// npm test: starts one in-memory Temporal dev server for the whole run, then runs
-// node's test runner on test/**/*.test.ts (or on the files given: npm test -- test/a.test.ts).
+// npm test: builds dist/ (scripts/build.js; cheap when nothing changed), starts one in-memory
+// Temporal dev server for the whole run, then runs node's test runner on test/**/*.test.ts
+// (or on the files given: npm test -- test/a.test.ts).
 // Options starting with "-" are passed to the runner (e.g. --test-name-pattern=retention).
 
 const { spawn } = require('node:child_process');
@@ -8,11 +9,19 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-require('tsx/cjs'); // lets us require the TypeScript modules below
-const { findTemporalCli } = require('../temporal/cli-binary.ts');
-const { stopDevServer } = require('../temporal/dev-server.ts');
-const { findFreePort } = require('../temporal/free-port.ts');
-const { waitForTemporal } = require('../temporal/server-readiness.ts');
+const { build } = require('./build');
+
+// Loaded after the build (main): the compiled modules, as `socratic` runs them.
+let findTemporalCli;
+let stopDevServer;
+let findFreePort;
+let waitForTemporal;
+function loadCompiledModules() {
+  ({ findTemporalCli } = require('../dist/temporal/cli-binary'));
+  ({ stopDevServer } = require('../dist/temporal/dev-server'));
+  ({ findFreePort } = require('../dist/temporal/free-port'));
+  ({ waitForTemporal } = require('../dist/temporal/server-readiness'));
+}
 
 const repoRoot = path.resolve(__dirname, '..');
 const SERVER_READY_TIMEOUT_MS = 60_000;
@@ -32,6 +41,39 @@ function findTestFiles(dir) {
   }
   return found;
 }
+
+/**
+ * Every test file; the full-corpus suites (*.shared-data.test.ts) only where the shared data
+ * folder is, the PostgreSQL suites (*.postgres.test.ts) only where DATABASE_URL is set.
+ */
+function defaultTestFiles() {
+  const { SHARED_DATA, SHARED_DATA_SUITE, sharedDataPresent } = require('../dist/data/shared-data');
+  let files = findTestFiles(path.join(repoRoot, 'test'))
+    .map((file) => path.relative(repoRoot, file))
+    .sort();
+  const leftOut = (pattern, why) => {
+    const left = files.filter((file) => pattern.test(file));
+    if (left.length === 0) return;
+    say(`${why}: leaving out ${left.join(', ')}`);
+    files = files.filter((file) => !pattern.test(file));
+  };
+  if (!sharedDataPresent())
+    leftOut(SHARED_DATA_SUITE, `no shared data at ${SHARED_DATA} (SOCRATIC_SHARED_DATA)`);
+  if (!process.env.DATABASE_URL) leftOut(POSTGRES_SUITE, 'DATABASE_URL is not set');
+  return files;
+}
+
+/**
+ * DATABASE_URL is for the PostgreSQL suites only (SOCRATIC_TEST_DATABASE_URL): the other
+ * suites, and the `socratic` commands they run, use PGlite state dirs of their own.
+ */
+function testEnvironment() {
+  const { DATABASE_URL, ...env } = process.env;
+  return DATABASE_URL ? { ...env, SOCRATIC_TEST_DATABASE_URL: DATABASE_URL } : env;
+}
+
+/** Suites that need a PostgreSQL server (DATABASE_URL): .ci/run starts one. */
+const POSTGRES_SUITE = /\.postgres\.test\.ts$/;
 
 async function startTemporal(cli, workDir) {
   const port = await findFreePort();
@@ -96,17 +138,15 @@ async function main() {
   const args = process.argv.slice(2);
   const runnerOptions = args.filter((arg) => arg.startsWith('-'));
   const requested = args.filter((arg) => !arg.startsWith('-'));
-  const files =
-    requested.length > 0
-      ? requested
-      : findTestFiles(path.join(repoRoot, 'test'))
-          .map((file) => path.relative(repoRoot, file))
-          .sort();
+  // The tests run the `socratic` command as users do, from the compiled tree: build it first.
+  await build();
+  loadCompiledModules();
+
+  const files = requested.length > 0 ? requested : defaultTestFiles();
   if (files.length === 0) {
     say('no test files found under test/');
     return 1;
   }
-
   const cli = await findTemporalCli({ onProgress: say });
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'socratic-npm-test-'));
   let temporal;
@@ -119,7 +159,7 @@ async function main() {
         cwd: repoRoot,
         stdio: 'inherit',
         env: {
-          ...process.env,
+          ...testEnvironment(),
           TEMPORAL_TEST_ADDRESS: temporal.address,
           TEMPORAL_CLI: cli,
           TEMPORAL_TEST_SCRATCH_DIR: workDir,

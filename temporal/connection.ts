@@ -1,10 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { Client, type Connection } from '@temporalio/client';
+import type { Client, Connection } from '@temporalio/client';
 import type { TLSConfig } from '@temporalio/common/lib/internal-non-workflow';
 import { type ClientConfigProfile, loadClientConfigProfile } from '@temporalio/envconfig';
 import type { NativeConnection } from '@temporalio/worker';
-import { ensureDevServer } from './dev-server';
-import { waitForTemporal } from './server-readiness';
 
 export interface TemporalTlsSettings {
   /** Overrides the name checked against the server's certificate (SNI). */
@@ -73,6 +71,13 @@ export async function connectTemporal(
   options: ConnectTemporalOptions = {},
 ): Promise<TemporalTarget> {
   const resolved = resolveTemporalSettings(settings, options.env ?? process.env);
+  // Loaded here, not at the top: the Temporal client takes a while to load, and commands
+  // that never connect (status of a finished run, export, verify) should start at once.
+  const [{ Client }, { ensureDevServer }, { waitForTemporal }] = await Promise.all([
+    import('@temporalio/client'),
+    import('./dev-server.js'),
+    import('./server-readiness.js'),
+  ]);
 
   let address: string;
   let uiUrl: string | undefined;

@@ -1,4 +1,5 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** What we remember about the dev server a state directory started (server.json). */
@@ -56,4 +57,16 @@ export async function writeDevServerRecord(
 
 export async function removeDevServerRecord(stateDir: string): Promise<void> {
   await rm(devServerPaths(stateDir).record, { force: true });
+}
+
+/** Dev server databases in stateDir made by CLI versions other than `version`. */
+export async function otherVersionDatabases(
+  stateDir: string,
+  version: string,
+): Promise<{ version: string; dbPath: string }[]> {
+  const paths = devServerPaths(stateDir);
+  const entries = await readdir(paths.dir, { withFileTypes: true }).catch(() => []);
+  return entries
+    .filter((e) => e.isDirectory() && e.name !== version && existsSync(paths.db(e.name)))
+    .map((e) => ({ version: e.name, dbPath: paths.db(e.name) }));
 }

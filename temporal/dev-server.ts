@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, fstatSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, writeSync } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Connection } from '@temporalio/client';
@@ -7,6 +7,7 @@ import { findTemporalCli, temporalCliVersion } from './cli-binary';
 import {
   type DevServerRecord,
   devServerPaths,
+  otherVersionDatabases,
   readDevServerRecord,
   removeDevServerRecord,
   writeDevServerRecord,
@@ -196,6 +197,17 @@ async function startServer(
 ): Promise<{ record: DevServerRecord; connection: Connection }> {
   const paths = devServerPaths(stateDir);
   const dbPath = paths.db(settings.version);
+  if (!existsSync(dbPath)) {
+    const others = await otherVersionDatabases(stateDir, settings.version);
+    if (others.length > 0)
+      settings.progress(
+        `the Temporal CLI is now v${settings.version}; the dev server database of ` +
+          `${others.map((o) => `v${o.version} (${o.dbPath})`).join(', ')} does not migrate to it, ` +
+          'so this server starts with an empty history. The old database stays in place; runs ' +
+          'resume from the socratic database. To see old workflows in the UI, stop this server ' +
+          '(`socratic server stop`) and start again with TEMPORAL_CLI set to the old CLI.',
+      );
+  }
   await mkdir(dirname(dbPath), { recursive: true });
   const [port, uiPort] = (await findFreePorts(2, HOST)) as [number, number];
   const args = [

@@ -3,8 +3,9 @@ import { DefaultLogger, type NativeConnection, Runtime, Worker } from '@temporal
 import { type ActivityDeps, createActivities } from '../activities';
 import { serveMetrics } from '../metrics';
 import { findFreePort } from '../temporal/free-port';
+import { workflowCode } from './workflow-bundle';
 
-export const WORKFLOWS_PATH = require.resolve('../workflows');
+export { WORKFLOWS_PATH } from './workflow-bundle';
 
 let runtimeInstalled = false;
 
@@ -63,7 +64,7 @@ export async function createWorker(options: {
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    workflowsPath: WORKFLOWS_PATH,
+    ...workflowCode(),
     activities: createActivities(options.deps),
     // Short shutdown: a killed or stopped worker's activities are retried elsewhere anyway.
     shutdownGraceTime: '2 seconds',

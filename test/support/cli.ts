@@ -95,9 +95,18 @@ export async function exportJsonl(
     .map((l) => JSON.parse(l));
 }
 
-/** Every export of the latest run, read in-process (faster than one CLI call per kind). */
-export async function exportAll(stateDir: string): Promise<Record<string, object[]>> {
-  const database = await openDatabase({ dataDir: path.join(stateDir, 'pgdata') });
+/**
+ * Every export of the latest run, read in-process (faster than one CLI call per kind), from
+ * the state dir's PGlite database or from PostgreSQL when databaseUrl is given.
+ */
+export async function exportAll(
+  stateDir: string,
+  databaseUrl?: string,
+): Promise<Record<string, object[]>> {
+  const database = await openDatabase({
+    dataDir: path.join(stateDir, 'pgdata'),
+    url: databaseUrl,
+  });
   try {
     const run = await findRun(database.db, 'latest');
     if (!run) throw new Error(`no run in ${stateDir}`);

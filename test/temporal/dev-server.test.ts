@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { type DevServer, ensureDevServer, stopDevServer } from '../../temporal/dev-server';
@@ -154,4 +154,32 @@ test('after its server is killed, a new one starts on the same database and old 
   );
   assert.equal(description.status.name, 'RUNNING');
   assert.equal(description.type, 'NobodyRunsThis');
+});
+
+test('a database left by another CLI version stays in place, is named in a message, and is not opened', async () => {
+  const stateDir = newStateDir();
+  // What an earlier CLI version left: its SQLite file, which the current CLI cannot open.
+  const oldDb = join(stateDir, 'temporal', '0.9.0', 'dev.db');
+  mkdirSync(dirname(oldDb), { recursive: true });
+  writeFileSync(oldDb, 'an old schema');
+  const progress: string[] = [];
+  const server = await ensureDevServer(stateDir, { onProgress: (m) => progress.push(m) });
+  const record = JSON.parse(readFileSync(join(stateDir, 'temporal', 'server.json'), 'utf8'));
+  assert.notEqual(record.version, '0.9.0');
+  assert.equal(record.dbPath, join(stateDir, 'temporal', record.version, 'dev.db'));
+  assert.equal(readFileSync(oldDb, 'utf8'), 'an old schema');
+  const note = progress.find((m) => m.includes(oldDb));
+  assert.ok(note, `no message names ${oldDb}: ${progress.join('\n')}`);
+  assert.match(
+    note,
+    new RegExp(`now v${record.version.replace(/\./g, '\\.')}; .*v0\\.9\\.0 .*does not migrate`),
+  );
+  assert.match(note, /TEMPORAL_CLI/);
+  await withClient(server, (client) => client.connection.workflowService.getSystemInfo({}));
+
+  // Once this version has its own database, restarting it says nothing more.
+  await stopDevServer(stateDir);
+  progress.length = 0;
+  await ensureDevServer(stateDir, { onProgress: (m) => progress.push(m) });
+  assert.equal(progress.filter((m) => m.includes(oldDb)).length, 0);
 });
