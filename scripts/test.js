@@ -60,6 +60,8 @@ function defaultTestFiles() {
   if (!sharedDataPresent())
     leftOut(SHARED_DATA_SUITE, `no shared data at ${SHARED_DATA} (SOCRATIC_SHARED_DATA)`);
   if (!process.env.DATABASE_URL) leftOut(POSTGRES_SUITE, 'DATABASE_URL is not set');
+  if (!chromiumPresent())
+    leftOut(CHROMIUM_SUITE, 'no Chromium (Debian package chromium, or CHROMIUM)');
   return files;
 }
 
@@ -70,6 +72,16 @@ function defaultTestFiles() {
 function testEnvironment() {
   const { DATABASE_URL, ...env } = process.env;
   return DATABASE_URL ? { ...env, SOCRATIC_TEST_DATABASE_URL: DATABASE_URL } : env;
+}
+
+/** Suites that render pages in headless Chromium: .ci/run installs Debian's chromium. */
+const CHROMIUM_SUITE = /\.chromium\.test\.ts$/;
+
+function chromiumPresent() {
+  if (process.env.CHROMIUM) return fs.existsSync(process.env.CHROMIUM);
+  return (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .some((dir) => dir && fs.existsSync(path.join(dir, 'chromium')));
 }
 
 /** Suites that need a PostgreSQL server (DATABASE_URL): .ci/run starts one. */

@@ -11,7 +11,7 @@ import { findFreePort } from '../../temporal/free-port';
 import { events, exportJsonl, runCli, spawnCli, tempDir, writeSmallConfig } from '../support/cli';
 import { testTemporal } from '../support/temporal';
 
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.CHROMIUM ?? 'chromium';
 const CHARTS = [
   'accuracy',
   'zones',
