@@ -1,7 +1,7 @@
 // SPEC §3 step 6: preference pairs for every judged problem still active, stored and
 // exported 90/10 in TRL's conversational {prompt, chosen, rejected} format: the prompt is
 // the Solver's sampling messages, each side one assistant message.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { and, asc, eq, gt, inArray, isNull, lte, sql } from 'drizzle-orm';
 import { preferencePairs } from '../algorithm/pairs';
@@ -10,6 +10,7 @@ import { splitOf } from '../algorithm/split';
 import type { Database } from '../db/client';
 import { attempts, llmCalls, pairs, problems, roundProblems } from '../db/schema';
 import { type ChatMessage, solvePrompt } from '../prompts';
+import { writeFileAtomicSync } from '../system/files';
 import type { ActivityDeps } from './deps';
 import { runConfig } from './deps';
 import { referenceCompletion } from './reference-solutions';
@@ -185,8 +186,7 @@ export async function exportPairs(
   mkdirSync(dir, { recursive: true });
   const write = (name: string, content: string[]) => {
     const file = path.join(dir, name);
-    writeFileSync(`${file}.tmp`, content.map((l) => `${l}\n`).join('')); // whole file or nothing
-    renameSync(`${file}.tmp`, file);
+    writeFileAtomicSync(file, content.map((l) => `${l}\n`).join(''));
     return file;
   };
   return {

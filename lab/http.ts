@@ -86,7 +86,5 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /** A rough token count (about four characters a token), enough for plausible usage numbers. */
 export const approxTokens = (text: string) => Math.ceil(text.length / 4);

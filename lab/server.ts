@@ -1,10 +1,12 @@
 // The simulated lab's OpenAI-compatible server: chat completions for the three
 // roles, the model list, and vLLM's adapter endpoints. Stateless apart from the
 // loaded adapters and a per-request attempt counter for injected HTTP faults.
+
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { ChatMessage } from '../prompts/index';
 import {
@@ -16,7 +18,6 @@ import {
   sendOpenAiError,
   sendText,
   sendVllmError,
-  sleep,
 } from './http';
 import { type Knobs, resolveKnobs } from './knobs';
 import { adapterModel, BASE_MODEL, baseModels, type LabModel, readModelFile } from './models';

@@ -1,6 +1,7 @@
 // The lab's seed curriculum and held-out evaluation set, as MATH-like JSONL.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomicSync } from '../system/files';
 import { MAX_DIFFICULTY, TOPICS } from './form';
 import { generateProblem, type Problem } from './problems';
 import { Rng } from './rng';
@@ -62,9 +63,7 @@ export function toRecord(problem: Problem): {
 /** Writes only when the content differs, atomically: re-running leaves files (and mtimes) alone. */
 function writeIfChanged(path: string, content: string): void {
   if (existsSync(path) && readFileSync(path, 'utf8') === content) return;
-  const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, content);
-  renameSync(temp, path);
+  writeFileAtomicSync(path, content);
 }
 
 export function writeLabSets(

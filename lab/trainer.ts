@@ -3,15 +3,9 @@
 // It validates the manifest (exit 78) and the dataset (exit 65), prints progress,
 // checkpoints and resumes like a real trainer, and writes a lab model file whose
 // skills (Solver) or calibration (Generator) come from lab/training.ts.
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import {
@@ -20,7 +14,7 @@ import {
   TrainerManifest,
   type TrainerResult,
 } from '../contracts/trainer';
-import { sleep } from './http';
+import { writeFileAtomicSync } from '../system/files';
 import {
   BASE_MODEL,
   BASE_SOLVER_SKILLS,
@@ -66,9 +60,7 @@ function emit(event: ProgressEvent): void {
 }
 
 function writeJsonAtomic(path: string, value: unknown): void {
-  const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(value, null, 2)}\n`);
-  renameSync(temp, path);
+  writeFileAtomicSync(path, `${JSON.stringify(value, null, 2)}\n`);
 }
 
 function loadManifest(path: string): TrainerManifest {

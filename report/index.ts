@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { Config } from '../config/schema';
 import type { Database } from '../db/client';
-import { writeFileAtomic } from '../lib/files';
+import { writeFileAtomic } from '../system/files';
 import { roundWorkflowId, runWorkflowId } from '../workflows/ids';
 import { reportCharts } from './charts';
 import { loadReportData } from './data';

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../system/files';
 
 /** What we remember about the dev server a state directory started (server.json). */
 export interface DevServerRecord {
@@ -48,11 +49,7 @@ export async function writeDevServerRecord(
   record: DevServerRecord,
 ): Promise<void> {
   const path = devServerPaths(stateDir).record;
-  await mkdir(devServerPaths(stateDir).dir, { recursive: true });
-  // Write then rename, so a reader never sees half a file.
-  const draft = `${path}.${process.pid}.tmp`;
-  await writeFile(draft, `${JSON.stringify(record, null, 2)}\n`);
-  await rename(draft, path);
+  await writeFileAtomic(path, `${JSON.stringify(record, null, 2)}\n`);
 }
 
 export async function removeDevServerRecord(stateDir: string): Promise<void> {

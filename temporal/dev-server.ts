@@ -3,6 +3,12 @@ import { closeSync, existsSync, fstatSync, openSync, writeSync } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Connection } from '@temporalio/client';
+import {
+  isProcessAlive,
+  processCommandLine,
+  signalGroup,
+  waitForProcessExit,
+} from '../system/processes';
 import { findTemporalCli, temporalCliVersion } from './cli-binary';
 import {
   type DevServerRecord,
@@ -15,7 +21,6 @@ import {
 import { withFileLock } from './file-lock';
 import { findFreePorts } from './free-port';
 import { ensureNamespaceRetention } from './namespace-retention';
-import { isProcessAlive, processCommandLine, waitForProcessExit } from './process-alive';
 import { lastLines } from './run-command';
 import { TemporalNotReadyError, waitForTemporal } from './server-readiness';
 
@@ -312,23 +317,20 @@ function looksLikeDevServer(pid: number): boolean | undefined {
   return commandLine.includes('start-dev');
 }
 
-async function killProcessGroup(pid: number, graceMs: number): Promise<void> {
-  signalGroup(pid, 'SIGTERM');
-  if (await waitForProcessExit(pid, graceMs)) return;
-  signalGroup(pid, 'SIGKILL');
-  await waitForProcessExit(pid, 5_000);
+/** The server leads its own process group (detached): signal the group, else the pid. */
+function signalServer(pid: number, signal: NodeJS.Signals): void {
+  try {
+    if (!signalGroup(pid, signal)) process.kill(pid, signal);
+  } catch {
+    // already gone, or not ours to signal
+  }
 }
 
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal); // the server leads its own process group (detached)
-  } catch {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      // already gone
-    }
-  }
+async function killProcessGroup(pid: number, graceMs: number): Promise<void> {
+  signalServer(pid, 'SIGTERM');
+  if (await waitForProcessExit(pid, graceMs)) return;
+  signalServer(pid, 'SIGKILL');
+  await waitForProcessExit(pid, 5_000);
 }
 
 async function withConnection<T>(connection: Connection, fn: () => Promise<T>): Promise<T> {

@@ -1,6 +1,7 @@
 import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { isProcessAlive, sleep } from './process-alive';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isProcessAlive } from '../system/processes';
 
 export interface FileLockOptions {
   /** Give up waiting for another holder after this long. */

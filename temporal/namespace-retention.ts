@@ -1,6 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type ConnectionLike, isGrpcServiceError } from '@temporalio/client';
 import { msNumberToTs, optionalTsToMs } from '@temporalio/common/lib/time';
-import { sleep } from './process-alive';
 
 // gRPC status codes (not importing @grpc/grpc-js: it is not a direct dependency).
 const GrpcStatus = { NOT_FOUND: 5, ALREADY_EXISTS: 6 } as const;

@@ -1,6 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import type { TLSConfig } from '@temporalio/common/lib/internal-non-workflow';
-import { sleep } from './process-alive';
 
 export interface WaitForTemporalOptions {
   /** Overall budget; a dev server on a loaded 2-core machine can take tens of seconds. */

@@ -1,7 +1,7 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { TrainerManifest } from '../../contracts/trainer';
+import { writeFileAtomic } from '../../system/files';
 
 export class InvalidManifestError extends Error {
   override readonly name = 'InvalidManifestError';
@@ -27,10 +27,7 @@ export async function writeManifest(
   path: string,
 ): Promise<TrainerManifest> {
   const valid = parseManifest(manifest, `to be written to ${path}`);
-  await mkdir(dirname(path), { recursive: true });
-  const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, `${JSON.stringify(valid, null, 2)}\n`);
-  await rename(temp, path);
+  await writeFileAtomic(path, `${JSON.stringify(valid, null, 2)}\n`);
   return valid;
 }
 

@@ -2,60 +2,20 @@
 // reaches a launcher and everything it started in the same group. Launchers may
 // also start workers in sessions of their own (torchrun does: start_new_session),
 // which a group signal misses; ProcessTree follows those by parent pid.
-import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  isProcessAlive,
+  type ProcEntry,
+  readProcStat,
+  readProcTable,
+  signalGroup,
+} from '../../system/processes';
+
+export { isProcessAlive, signalGroup };
 
 const POLL_MS = 100;
 /** After SIGKILL, how long to wait for the kernel to reap (a process in D state may take a while). */
 const KILL_WAIT_MS = 10_000;
-
-interface ProcEntry {
-  pid: number;
-  ppid: number;
-  pgid: number;
-  state: string;
-  /** Start time in clock ticks since boot: tells a process from a later one reusing its pid. */
-  start: string;
-}
-
-/** /proc/<pid>/stat; the name in parens may itself contain spaces and parens. */
-function readProcStat(pid: number | string): ProcEntry | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return {
-      pid: Number(pid),
-      state: fields[0] ?? '',
-      ppid: Number(fields[1]),
-      pgid: Number(fields[2]),
-      start: fields[19] ?? '',
-    };
-  } catch {
-    return undefined;
-  }
-}
-
-function readProcTable(): ProcEntry[] {
-  if (process.platform !== 'linux') return [];
-  const entries: ProcEntry[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const entry = readProcStat(name);
-    if (entry) entries.push(entry);
-  }
-  return entries;
-}
-
-/** Sends a signal to every process in the group; false when the group is already gone. */
-export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
-  try {
-    process.kill(-pgid, signal);
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
-    throw err;
-  }
-}
 
 /**
  * Whether any live process is left in the group. Zombies do not count: where
@@ -65,18 +25,6 @@ export function isGroupAlive(pgid: number): boolean {
   if (!signalGroup(pgid, 0)) return false;
   if (process.platform !== 'linux') return true;
   return readProcTable().some((p) => p.pgid === pgid && p.state !== 'Z');
-}
-
-/** Whether a single pid is running (a zombie counts as gone). */
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  if (process.platform !== 'linux') return true;
-  const entry = readProcStat(pid);
-  return entry !== undefined && entry.state !== 'Z';
 }
 
 /**

@@ -3,10 +3,11 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
+import { isProcessAlive, waitForProcessExit } from '../../system/processes';
 import { type DevServer, ensureDevServer, stopDevServer } from '../../temporal/dev-server';
 import { describeRetentionSeconds } from '../../temporal/namespace-retention';
-import { isProcessAlive, sleep, waitForProcessExit } from '../../temporal/process-alive';
 import { testTemporal } from '../support/temporal';
 
 const THIRTY_DAYS_SECONDS = 30 * 24 * 60 * 60;

@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { withFileLock } from '../../temporal/file-lock';
-import { sleep } from '../../temporal/process-alive';
 
 const scratch = mkdtempSync(join(tmpdir(), 'socratic-lock-test-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
