@@ -55,7 +55,7 @@ export async function refineBatch(
           promptVersion:
             mode === 'targeted' ? PROMPT_VERSIONS.refineTargeted : PROMPT_VERSIONS.refineHarder,
           messages,
-          temperature: config.roles.teacher.temperature,
+          temperature: config.tasks.refine.temperature ?? config.roles.teacher.temperature,
           seed: requestSeed(config.seed, 'refine', ref.round, source.id, index),
           runId: ref.runId,
           round: ref.round,

@@ -2,8 +2,8 @@
 import { and, asc, count, desc, eq } from 'drizzle-orm';
 import type { RoundSummary } from '../activities';
 import { contentId } from '../algorithm/random';
-import { configHash } from '../config/load';
-import { type Config, Config as ConfigSchema } from '../config/schema';
+import { configHash, configSnapshot, loadSnapshot } from '../config/load';
+import type { Config } from '../config/schema';
 import type { Database } from '../db/client';
 import { evaluations, rounds, runs } from '../db/schema';
 
@@ -46,7 +46,7 @@ export async function createRun(db: Database, config: Config): Promise<RunRow> {
       status: 'running',
       seed: config.seed,
       rounds: config.rounds,
-      config,
+      config: configSnapshot(config),
       configHash: portable,
     })
     .returning();
@@ -54,7 +54,7 @@ export async function createRun(db: Database, config: Config): Promise<RunRow> {
 }
 
 export function runConfigOf(run: RunRow): Config {
-  return ConfigSchema.parse(run.config);
+  return loadSnapshot(run.config, `run ${run.id}: config snapshot`);
 }
 
 /** The first round of the run not yet completed (rounds + 1 when all are). */

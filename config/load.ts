@@ -316,3 +316,70 @@ function lineOfKey(
   const offset = pair && isScalar(pair.key) ? pair.key.range?.[0] : undefined;
   return offset === undefined ? undefined : lines.linePos(offset).line;
 }
+
+// ---- run snapshots ----
+
+/**
+ * Version of the config snapshot a run stores (`runs.config`). When the schema grows, raise
+ * it and add a migration that writes the new fields with the values the older code used:
+ * an old run must keep computing what it computed, never pick up a new default silently.
+ */
+export const SNAPSHOT_VERSION = 2;
+
+type Raw = Record<string, unknown>;
+const MIGRATIONS: Record<number, (raw: Raw) => Raw> = {
+  // 1 → 2: tasks.refine.temperature. Version 1 wrote problems at the Teacher's temperature.
+  1: (raw) => ({
+    ...raw,
+    tasks: {
+      refine: {
+        temperature: (raw.roles as { teacher?: { temperature?: number } })?.teacher?.temperature,
+      },
+    },
+  }),
+};
+
+/** What a run stores: the whole config (every default written out) and its version. */
+export function configSnapshot(config: Config): Raw {
+  return { ...config, snapshotVersion: SNAPSHOT_VERSION };
+}
+
+/**
+ * A run's stored config, migrated to today's schema. Fails when today's schema would fill
+ * in a default the snapshot never had (a missing migration), rather than change the run.
+ */
+export function loadSnapshot(stored: unknown, label = 'run config snapshot'): Config {
+  const { snapshotVersion, ...rest } = stored as Raw & { snapshotVersion?: number };
+  let raw: Raw = rest;
+  const from = snapshotVersion ?? 1; // version 1 had no version field
+  if (from > SNAPSHOT_VERSION)
+    throw new ConfigError(label, [
+      {
+        expected: `snapshot version ${from} is newer than this code (${SNAPSHOT_VERSION}): upgrade socratic`,
+      },
+    ]);
+  for (let v = from; v < SNAPSHOT_VERSION; v++) raw = MIGRATIONS[v]!(raw);
+  const parsed = Config.safeParse(raw);
+  if (!parsed.success)
+    throw new ConfigError(
+      label,
+      parsed.error.issues.map((i) => ({ field: formatPath(i.path), expected: i.message })),
+    );
+  const defaulted = leafPaths(parsed.data).filter((leaf) => !leafPaths(raw).includes(leaf));
+  if (defaulted.length > 0)
+    throw new ConfigError(label, [
+      {
+        expected: `version ${from} has no ${defaulted.join(', ')}: a snapshot migration is missing (config/load.ts)`,
+      },
+    ]);
+  return parsed.data;
+}
+
+/** Dotted paths of every set leaf; lists count as leaves. */
+export function leafPaths(value: unknown, prefix = ''): string[] {
+  if (value === undefined) return [];
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [prefix];
+  return Object.entries(value).flatMap(([key, inner]) =>
+    leafPaths(inner, prefix ? `${prefix}.${key}` : key),
+  );
+}

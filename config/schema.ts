@@ -123,6 +123,19 @@ export const Config = z
       })
       .strict()
       .prefault({}),
+    /** Settings of single steps of the round that differ from their role's. */
+    tasks: z
+      .object({
+        refine: z
+          .object({
+            /** Problem writing; unset = roles.teacher.temperature (paper App. J: 0.8-0.9). */
+            temperature: z.number().min(0).max(2).optional(),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
     lab: z
       .object({
         port: z.number().int().nonnegative().default(0),

@@ -1,8 +1,8 @@
 // One co-evolution round, SPEC §3 step by step. Deterministic: every effect is an
 // activity, every payload an id or a count.
-import { proxyActivities, setHandler } from '@temporalio/workflow';
+import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities, RoundSummary } from '../activities';
-import { Progress, progressQuery } from './progress';
+import { controlSignal, Progress, progressQuery, type RunControl } from './progress';
 
 export interface RoundSettings {
   /** Batches of one stage running at once. */
@@ -17,9 +17,28 @@ export interface RoundInput {
   runId: string;
   round: number;
   settings: RoundSettings;
+  /** The run's pause/stop state when it started this round (signals bring changes). */
+  control?: RunControl;
 }
 
-export async function roundWorkflow({ runId, round, settings }: RoundInput): Promise<RoundSummary> {
+/** Thrown at a stage boundary when the run is stopping; ends the round with null. */
+class Stopped extends Error {}
+
+/** A round's summary, or null when the run was stopped before the round's end. */
+export async function roundWorkflow(input: RoundInput): Promise<RoundSummary | null> {
+  const control: RunControl = { paused: false, stopping: false, ...input.control };
+  setHandler(controlSignal, (update) => {
+    Object.assign(control, update);
+  });
+  try {
+    return await round(input, control);
+  } catch (error) {
+    if (error instanceof Stopped) return null;
+    throw error;
+  }
+}
+
+async function round({ runId, round, settings }: RoundInput, control: RunControl) {
   const ref = { runId, round };
   const progress = new Progress();
   setHandler(progressQuery, () => progress.stages);
@@ -38,12 +57,23 @@ export async function roundWorkflow({ runId, round, settings }: RoundInput): Pro
     },
   });
 
+  /** A stage boundary: a pause holds here, a stop ends the round here. */
+  async function boundary(): Promise<void> {
+    if (control.paused && !control.stopping) {
+      await work.setRunStatus({ runId, status: 'paused' });
+      await condition(() => !control.paused || control.stopping);
+      await work.setRunStatus({ runId, status: 'running' });
+    }
+    if (control.stopping) throw new Stopped();
+  }
+
   /** Runs one recorded stage; `total` > 0 fans it out over that many batches. */
   async function stage<T>(
     name: string,
     total: number,
     run: (batch: number) => Promise<T>,
   ): Promise<T[]> {
+    await boundary();
     const entry = progress.start(name, total);
     const startedAt = Date.now();
     const results: T[] = new Array(total);

@@ -18,7 +18,7 @@ const protojson = require(
     paths: [path.dirname(require.resolve('@temporalio/proto'))],
   }),
 );
-const historyType = (patchProtobufRoot(proto) as { lookupType(name: string): unknown }).lookupType(
+const historyType = (patchProtobufRoot(proto) as unknown as { lookupType(name: string): unknown }).lookupType(
   'temporal.api.history.v1.History',
 );
 
