@@ -78,7 +78,7 @@ const HEADERS: Record<string, string[]> = {
     '    - { name: gsm8k, path: data/gsm8k_test.jsonl }',
   ],
   tasks: [
-    'Settings of single steps that differ from their role\'s.',
+    "Settings of single steps that differ from their role's.",
     'tasks.refine.temperature: problem writing (unset = roles.teacher.temperature; paper: 0.8-0.9)',
   ],
   lab: ['The simulated lab, used wherever a role, the seeds or the benchmarks say "lab".'],

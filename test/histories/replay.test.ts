@@ -18,9 +18,9 @@ const protojson = require(
     paths: [path.dirname(require.resolve('@temporalio/proto'))],
   }),
 );
-const historyType = (patchProtobufRoot(proto) as unknown as { lookupType(name: string): unknown }).lookupType(
-  'temporal.api.history.v1.History',
-);
+const historyType = (
+  patchProtobufRoot(proto) as unknown as { lookupType(name: string): unknown }
+).lookupType('temporal.api.history.v1.History');
 
 function loadHistory(file: string): History {
   return protojson.fromJson(historyType, JSON.parse(readFileSync(file, 'utf8')), {
