@@ -1,10 +1,19 @@
 // The `socratic` command line.
 import { initConfigCommand } from '../config/example';
 import { ConfigError } from '../config/load';
+import { ConfigChangeRefused } from '../config/revisions';
 import { ProblemFileError } from '../data/problem-file';
 import { DirectoryLockedError } from '../db/lock';
 import { labServeCommand } from '../lab/cli';
 import { verifyCommand } from '../verifier/cli';
+import {
+  branchCommand,
+  CONTROL_USAGE,
+  controlCommand,
+  replayCommand,
+  resumeCommand,
+  runsCommand,
+} from './control';
 import { exportCommand } from './export';
 import { UsageError } from './options';
 import { runCommand } from './run';
@@ -17,6 +26,7 @@ const USAGE = `usage: socratic <command> [options]
   run     [--config FILE] [--state-dir DIR] [--rounds N] [--seed N] [--json]
           start a run, or resume the unfinished one in the state directory
   status  [--config FILE] [--state-dir DIR] [--json]
+${CONTROL_USAGE}
   export  [--config FILE] [--state-dir DIR] [--run ID|latest] --what problems|attempts|pairs|generator-data|evaluations [--format jsonl]
   init    [--out FILE] [--force]      write a commented example config (socratic.yaml)
   worker  [--config FILE] [--state-dir DIR]   a worker on its own (cluster mode: TEMPORAL_ADDRESS, DATABASE_URL)
@@ -32,6 +42,18 @@ export async function main(argv: string[]): Promise<number> {
         return await runCommand(rest);
       case 'status':
         return await statusCommand(rest);
+      case 'runs':
+        return await runsCommand(rest);
+      case 'pause':
+      case 'stop':
+      case 'cancel':
+        return await controlCommand(command, rest);
+      case 'resume':
+        return await resumeCommand(rest);
+      case 'replay':
+        return await replayCommand(rest);
+      case 'branch':
+        return await branchCommand(rest);
       case 'export':
         return await exportCommand(rest);
       case 'init':
@@ -56,9 +78,13 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   } catch (error) {
     // Input mistakes are the user's to fix: print them plainly, without a stack.
-    const known = [ConfigError, ProblemFileError, DirectoryLockedError, UsageError].some(
-      (type) => error instanceof type,
-    );
+    const known = [
+      ConfigError,
+      ConfigChangeRefused,
+      ProblemFileError,
+      DirectoryLockedError,
+      UsageError,
+    ].some((type) => error instanceof type);
     const isArgs = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     console.error(known || isArgs ? `error: ${(error as Error).message}` : error);
     return 1;

@@ -1,5 +1,5 @@
 // Finding the run a state directory holds, or creating one.
-import { and, asc, count, desc, eq } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray } from 'drizzle-orm';
 import type { RoundSummary } from '../activities';
 import { contentId } from '../algorithm/random';
 import { configHash, configSnapshot, loadSnapshot } from '../config/load';
@@ -13,7 +13,8 @@ export async function unfinishedRun(db: Database): Promise<RunRow | undefined> {
   const [run] = await db
     .select()
     .from(runs)
-    .where(eq(runs.status, 'running'))
+    // Paused and failed runs are unfinished too: `socratic run` picks them up again.
+    .where(inArray(runs.status, ['running', 'paused', 'failed']))
     .orderBy(desc(runs.createdAt))
     .limit(1);
   return run;
