@@ -1,6 +1,8 @@
 // What activities need from their worker process: created once, shared by all activities.
+
+import { ApplicationFailure } from '@temporalio/common';
 import { eq } from 'drizzle-orm';
-import { loadSnapshot } from '../config/load';
+import { ConfigError, loadSnapshot } from '../config/load';
 import type { Config } from '../config/schema';
 import type { Database } from '../db/client';
 import { runs } from '../db/schema';
@@ -26,7 +28,14 @@ export async function runConfig(db: Database, runId: string): Promise<Config> {
   const text = JSON.stringify(run.config);
   let config = parsed.get(text);
   if (!config) {
-    config = loadSnapshot(run.config, `run ${runId}: config snapshot`);
+    try {
+      config = loadSnapshot(run.config, `run ${runId}: config snapshot`);
+    } catch (error) {
+      // Retrying cannot make a refused config load: fail the round once, with the reason.
+      if (error instanceof ConfigError)
+        throw ApplicationFailure.nonRetryable(error.message, 'ConfigRefused');
+      throw error;
+    }
     parsed.set(text, config);
   }
   return config;

@@ -1,4 +1,6 @@
 // SPEC §3 step 13: Mean@k accuracy of a Solver on a benchmark, graded by the same verifier.
+
+import { ApplicationFailure } from '@temporalio/common';
 import { evaluations } from '../db/schema';
 import { PROMPT_VERSIONS, solvePrompt } from '../prompts';
 import { verify } from '../verifier';
@@ -35,7 +37,11 @@ export async function evaluateBatch(
 ): Promise<{ problems: number; correct: number }> {
   const config = await runConfig(deps.db, ref.runId);
   const file = benchmarkFiles(config).find((b) => b.name === ref.benchmark);
-  if (!file) throw new Error(`benchmark ${ref.benchmark} is not in the run's config`);
+  if (!file)
+    throw ApplicationFailure.nonRetryable(
+      `benchmark ${ref.benchmark} is not in the run's config`,
+      'UnknownBenchmark',
+    );
   const batch = batchSlice(
     await evaluationProblems(config, file.path),
     ref.batch,

@@ -172,11 +172,9 @@ async function liveStatus(client: Client, runId: string) {
   const handle = client.workflow.getHandle(runWorkflowId(runId));
   try {
     if ((await handle.describe()).status.name !== 'RUNNING') return undefined;
-    const status = await withTimeout(handle.query(statusQuery), 3000);
-    const progress = await withTimeout(
-      client.workflow.getHandle(roundWorkflowId(runId, status.round)).query(progressQuery),
-      3000,
-    ).catch(() => []);
+    const status = await within(client, 3000, () => handle.query(statusQuery));
+    const round = client.workflow.getHandle(roundWorkflowId(runId, status.round));
+    const progress = await within(client, 3000, () => round.query(progressQuery)).catch(() => []);
     const running = progress.filter((s) => s.status === 'running').map((s) => s.stage);
     return { ...status, stage: running.join(' + ') || null };
   } catch {
@@ -192,14 +190,19 @@ function age(iso: string): string {
   return `${Math.round(s / 86400)}d`;
 }
 
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    work,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('timed out')), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
+function isAbort(error: unknown): boolean {
+  const e = error as { name?: string; code?: number; message?: string };
+  return (
+    e.name === 'AbortError' ||
+    e.name === 'TimeoutError' ||
+    e.code === 1 ||
+    /abort|cancel/i.test(e.message ?? '')
+  );
+}
+
+/** Calls to Temporal that give up after `ms` (a query nobody answers, say), retries included. */
+function within<T>(client: Client, ms: number, call: () => Promise<T>): Promise<T> {
+  return client.withAbortSignal(AbortSignal.timeout(ms), call);
 }
 
 // ---- socratic pause | stop | cancel ----
@@ -232,14 +235,11 @@ export async function controlCommand(what: 'pause' | 'stop' | 'cancel', argv: st
     const update = what === 'pause' ? pauseUpdate : stopUpdate;
     let status: RunStatus;
     try {
-      status = await withTimeout(handle.executeUpdate(update), ANSWER_MS);
+      status = await within(client, ANSWER_MS, () => handle.executeUpdate(update));
     } catch (error) {
       if (error instanceof WorkflowUpdateFailedError)
         throw new UsageError(`refused: ${error.cause?.message ?? error.message}`);
-      if (
-        !(error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) &&
-        (error as Error).message !== 'timed out'
-      )
+      if (!(error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) && !isAbort(error))
         throw error;
       if (what === 'stop')
         throw new UsageError(
