@@ -79,7 +79,7 @@ temporal:
 
 test('pause mid-sampling, restart the worker while paused, resume; replay round 2 from refine; branch after round 1', {
   timeout: 900_000,
-}, async () => {
+}, async (t) => {
   const dir = tempDir();
   const config = configFile(dir, 'run.yaml', SLOW_SOLVER, { latencyMs: 1000 });
   // The same, with a quick lab: lab.latencyMs is a repair (it changes no result).
@@ -88,6 +88,7 @@ test('pause mid-sampling, restart the worker while paused, resume; replay round 
 
   // 1. Pause mid-sampling (after the initial evaluation's 24 Solver requests).
   const first = spawnCli(['run', '--config', config, '--json'], env());
+  t.after(() => first.kill('SIGKILL')); // a failed assertion must not leave a paused run's process behind
   await until(
     () => labRequests(state).filter((r) => r.role === 'solver').length >= 24 + 3,
     'round 1 sampling',
@@ -284,12 +285,13 @@ test('a run whose trainer command does not exist fails once with the fix, and is
   });
 
   // A change to computed work is refused, pointing to branch; nothing is stored.
-  const otherK = configFile(dir, 'k3.yaml', `${queue}loop:\n  k: 3\n`, { rounds: 1 });
+  const fixed = configFile(dir, 'fixed.yaml', queue, { rounds: 1 });
+  const otherK = path.join(dir, 'k3.yaml');
+  writeFileSync(otherK, readFileSync(fixed, 'utf8').replace('  k: 4', '  k: 3'));
   const refused = await runCli(['resume', '--config', otherK, '--run', runId], env());
   assert.equal(refused.code, 1);
   assert.match(refused.stderr, /refused: loop\.k \(4 → 3\).*socratic branch/);
 
-  const fixed = configFile(dir, 'fixed.yaml', queue, { rounds: 1 });
   const resumed = await runCli(['resume', '--config', fixed, '--run', runId, '--json'], env());
   assert.equal(resumed.code, 0, `${resumed.stderr}\n${resumed.stdout.slice(-2000)}`);
   assert.equal(
