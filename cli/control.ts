@@ -24,6 +24,7 @@ import {
   pauseSignal,
   pauseUpdate,
   type RunStatus,
+  resumeUpdate,
   statusQuery,
   stopUpdate,
 } from '../workflows/run';
@@ -343,7 +344,31 @@ async function isRunning(config: Config, runId: string): Promise<boolean> {
   });
 }
 
-export function resumeCommand(argv: string[]): Promise<number> {
+export async function resumeCommand(argv: string[]): Promise<number> {
+  const { values } = parseCommand(argv, { ...RUN, ...FOLLOW });
+  const { config } = await commandConfig(values);
+  const database = await databaseIfFree(config);
+  if (database) await database.close();
+  else {
+    // The run's own process holds the database and runs the run: just tell the run.
+    if (values.config)
+      throw new UsageError(
+        "a run's config is repaired while no process runs it: stop that process (Ctrl-C), then resume with --config",
+      );
+    return withTemporal(config, async ({ client }) => {
+      const runId = await runIdOf(config, values.run, client);
+      const handle = client.workflow.getHandle(runWorkflowId(runId));
+      const status = await within(client, ANSWER_MS, () =>
+        handle.executeUpdate(resumeUpdate, { args: [{}] }),
+      ).catch((error) => {
+        if (error instanceof WorkflowUpdateFailedError)
+          throw new UsageError(`refused: ${error.cause?.message ?? error.message}`);
+        throw error;
+      });
+      console.log(`run ${runId}: resumed (round ${status.round})`);
+      return 0;
+    });
+  }
   return operate(argv, {}, async ({ database, run, repair }) => {
     if (run.status === 'completed')
       throw new UsageError(`run ${run.id} is completed: nothing to resume`);

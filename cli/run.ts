@@ -188,13 +188,19 @@ export function failureLine(runId: string, error: Error): string {
     if (!(cause.cause instanceof Error)) break;
     cause = cause.cause;
   }
-  const message = cause.message.split('\n')[0];
+  // One line, the trainer's last words (its stderr tail) included.
+  const message = cause.message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(' | ')
+    .slice(0, 1500);
   if (/nondeterminism|DeterminismViolation/i.test(`${type} ${cause.message}`))
     type = 'NondeterminismError';
   const fix =
     (type && FIXES[type]) ??
     'fix the cause and run `socratic resume --run {run}`: finished steps are not redone';
-  return `run ${runId} failed${type ? ` (${type})` : ''}: ${message} — ${fix.replaceAll('{run}', runId)}`;
+  return `run ${runId} failed: ${message}${type ? ` (${type})` : ''} — ${fix.replaceAll('{run}', runId)}`;
 }
 
 export function roundSettings(config: Config): RoundSettings {

@@ -62,7 +62,7 @@ async function round({ runId, round, settings }: RoundInput, control: RunControl
     if (control.paused && !control.stopping) {
       await work.setRunStatus({ runId, status: 'paused' });
       await condition(() => !control.paused || control.stopping);
-      await work.setRunStatus({ runId, status: 'running' });
+      if (!control.stopping) await work.setRunStatus({ runId, status: 'running' });
     }
     if (control.stopping) throw new Stopped();
   }

@@ -42,7 +42,7 @@ export interface RunStatus {
 }
 
 export const statusQuery = defineQuery<RunStatus>('status');
-/** Version 1's pause (between rounds only); kept so its histories replay. */
+/** Unacknowledged pause and resume, for when no worker runs the run (version 1: between rounds only). */
 export const pauseSignal = defineSignal('pause');
 export const resumeSignal = defineSignal('resume');
 /** Acknowledged controls: each returns the run's status once the run holds the request. */
@@ -82,11 +82,14 @@ export async function runWorkflow(input: RunInput): Promise<void> {
         throw new Error(`run ${input.runId} has finished its last round: nothing to ${what}`);
       if (control.stopping) throw new Error(`run ${input.runId} is stopping`);
     };
-  setHandler(pauseSignal, () => {
+  // Signals: controls sent while no worker runs the run (they wait in its history).
+  setHandler(pauseSignal, async () => {
     control.paused = true;
+    await tellRound();
   });
-  setHandler(resumeSignal, () => {
+  setHandler(resumeSignal, async () => {
     control.paused = false;
+    await tellRound();
   });
   setHandler(statusQuery, status);
   setHandler(
@@ -127,7 +130,7 @@ export async function runWorkflow(input: RunInput): Promise<void> {
     if (control.paused && !control.stopping) {
       await setRunStatus({ runId: input.runId, status: 'paused' });
       await condition(() => !control.paused || control.stopping);
-      await setRunStatus({ runId: input.runId, status: 'running' });
+      if (!control.stopping) await setRunStatus({ runId: input.runId, status: 'running' });
     }
     if (control.stopping) return end({ runId: input.runId, status: 'stopped' });
     let summary: Awaited<ReturnType<typeof roundWorkflow>>;

@@ -274,7 +274,7 @@ test('a run whose trainer command does not exist fails once with the fix, and is
   assert.equal(failed.code, 1, failed.stderr);
   assert.match(
     failed.stdout,
-    /failed \(TrainerBadConfig\): .*nonexistent.* — fix trainer\.solver .*socratic resume --run \w+ --config FILE/,
+    /failed: .*nonexistent.* \(TrainerBadConfig\) — fix trainer\.solver .*socratic resume --run \w+ --config FILE/,
   );
   const state = path.join(dir, 'state');
   const runId = await withDatabase(state, async (db) => {
