@@ -1,8 +1,9 @@
 // Evaluation benchmarks and the decontamination index, loaded once per worker process.
 import path from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
 import { TextIndex } from '../algorithm/admission';
 import { type Config, LAB } from '../config/schema';
-import { loadProblemFile, type ProblemRecord } from '../data/problem-file';
+import { loadProblemFile, ProblemFileError, type ProblemRecord } from '../data/problem-file';
 
 /** Where the embedded lab's seed and evaluation sets are written in a state directory. */
 export function labSetPaths(stateDir: string) {
@@ -26,7 +27,12 @@ const files = new Map<string, Promise<ProblemRecord[]>>();
 export function loadBenchmark(file: string): Promise<ProblemRecord[]> {
   let records = files.get(file);
   if (!records) {
-    records = loadProblemFile(file);
+    records = loadProblemFile(file).catch((error) => {
+      // A missing or malformed benchmark file stays so: fail once, with the file and line.
+      if (error instanceof ProblemFileError)
+        throw ApplicationFailure.nonRetryable(error.message, 'UnknownBenchmark');
+      throw error;
+    });
     files.set(file, records);
     records.catch(() => files.delete(file));
   }

@@ -1,6 +1,9 @@
 // What activities need from their worker process: created once, shared by all activities.
+
+import { ApplicationFailure } from '@temporalio/common';
 import { eq } from 'drizzle-orm';
-import { Config } from '../config/schema';
+import { ConfigError, loadSnapshot } from '../config/load';
+import type { Config } from '../config/schema';
 import type { Database } from '../db/client';
 import { runs } from '../db/schema';
 import type { LlmGateway } from './llm/gateway';
@@ -12,16 +15,28 @@ export interface ActivityDeps {
   labUrl?: string;
 }
 
-const configs = new Map<string, Config>();
+const parsed = new Map<string, Config>();
 
-/** The config snapshot the run was started with: the run's one source of truth. */
+/**
+ * The run's config: the snapshot it was started with, as repaired by later config
+ * revisions (`socratic resume --config`). Read on every call, so a long-lived worker sees a
+ * repair; parsed once per distinct snapshot.
+ */
 export async function runConfig(db: Database, runId: string): Promise<Config> {
-  let config = configs.get(runId);
+  const [run] = await db.select({ config: runs.config }).from(runs).where(eq(runs.id, runId));
+  if (!run) throw new Error(`no run ${runId} in the database`);
+  const text = JSON.stringify(run.config);
+  let config = parsed.get(text);
   if (!config) {
-    const [run] = await db.select({ config: runs.config }).from(runs).where(eq(runs.id, runId));
-    if (!run) throw new Error(`no run ${runId} in the database`);
-    config = Config.parse(run.config);
-    configs.set(runId, config);
+    try {
+      config = loadSnapshot(run.config, `run ${runId}: config snapshot`);
+    } catch (error) {
+      // Retrying cannot make a refused config load: fail the round once, with the reason.
+      if (error instanceof ConfigError)
+        throw ApplicationFailure.nonRetryable(error.message, 'ConfigRefused');
+      throw error;
+    }
+    parsed.set(text, config);
   }
   return config;
 }

@@ -1,5 +1,6 @@
 // SPEC §3 step 13: Mean@k accuracy of a Solver on a benchmark, graded by the same verifier;
 // the samples MathRule cannot decide go to the Teacher as judge, counted separately.
+import { ApplicationFailure } from '@temporalio/common';
 import { taskSampling } from '../config/tasks';
 import { evaluations } from '../db/schema';
 import { judgePrompt, PROMPT_VERSIONS, solvePrompt } from '../prompts';
@@ -40,7 +41,11 @@ export async function evaluateBatch(
 ): Promise<{ problems: number; correct: number; undecided: number; teacherCorrect: number }> {
   const config = await runConfig(deps.db, ref.runId);
   const file = benchmarkFiles(config).find((b) => b.name === ref.benchmark);
-  if (!file) throw new Error(`benchmark ${ref.benchmark} is not in the run's config`);
+  if (!file)
+    throw ApplicationFailure.nonRetryable(
+      `benchmark ${ref.benchmark} is not in the run's config`,
+      'UnknownBenchmark',
+    );
   const batch = batchSlice(
     await evaluationProblems(config, file.path),
     ref.batch,

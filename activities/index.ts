@@ -10,7 +10,14 @@ import { buildPairs } from './pairs';
 import { referenceSolutionsBatch } from './reference-solutions';
 import { refineBatch } from './refine';
 import { type BatchRef, batchCount, type RoundRef, selectRoundSet } from './round-set';
-import { beginRound, fillUtilityWeights, finishRound, finishRun, recordStage } from './rounds';
+import {
+  beginRound,
+  fillUtilityWeights,
+  finishRound,
+  finishRun,
+  recordStage,
+  setRunStatus,
+} from './rounds';
 import { sampleBatch } from './sample';
 import { loadSeeds } from './seeds';
 import { selfVerifyBatch } from './self-verify';
@@ -75,7 +82,8 @@ function stages(deps: ActivityDeps) {
     recordEvaluation: (ref: Parameters<typeof recordEvaluation>[1]) => recordEvaluation(deps, ref),
     recordStage: (input: Parameters<typeof recordStage>[1]) => recordStage(deps, input),
     finishRound: (ref: RoundRef & { trainedModel: string | null }) => finishRound(deps, ref),
-    finishRun: (input: { runId: string }) => finishRun(deps, input),
+    finishRun: (input: Parameters<typeof finishRun>[1]) => finishRun(deps, input),
+    setRunStatus: (input: Parameters<typeof setRunStatus>[1]) => setRunStatus(deps, input),
   };
 }
 

@@ -1,5 +1,5 @@
 // SPEC §3 step 1 and the sharding of a round into batches.
-import { and, asc, eq, inArray, lt } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, lt } from 'drizzle-orm';
 import { roundSet } from '../algorithm/replay';
 import type { Zone } from '../algorithm/zones';
 import type { Database } from '../db/client';
@@ -38,6 +38,18 @@ export async function selectRoundSet(
   ref: RoundRef,
   options: { seed: number; replayRatio: number },
 ): Promise<{ fresh: number; replay: number }> {
+  // Written already (a fresh execution of a round: resumed or replayed): the set stands,
+  // even where self-verification has dropped some of its problems since.
+  const written = await db
+    .select({ source: roundProblems.source, n: count() })
+    .from(roundProblems)
+    .where(and(eq(roundProblems.runId, ref.runId), eq(roundProblems.round, ref.round)))
+    .groupBy(roundProblems.source);
+  if (written.length > 0)
+    return {
+      fresh: written.find((w) => w.source === 'fresh')?.n ?? 0,
+      replay: written.find((w) => w.source === 'replay')?.n ?? 0,
+    };
   const active = and(eq(problems.runId, ref.runId), eq(problems.status, 'active'));
   const previous = ref.round - 1; // seeds are round 0, so round 1's fresh problems are the seeds
   const fresh = await db

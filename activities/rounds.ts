@@ -172,9 +172,31 @@ export async function finishRound(
   return summary;
 }
 
-export async function finishRun(deps: ActivityDeps, input: { runId: string }): Promise<void> {
+export type RunStatusValue = (typeof runs.status.enumValues)[number];
+
+/** The end of a run, with why it ended when it did not complete. */
+export async function finishRun(
+  deps: ActivityDeps,
+  input: { runId: string; status?: RunStatusValue; error?: string },
+): Promise<void> {
   await deps.db
     .update(runs)
-    .set({ status: 'completed', finishedAt: new Date() })
+    .set({
+      status: input.status ?? 'completed',
+      error: input.error?.slice(0, 2000) ?? null,
+      finishedAt: new Date(),
+    })
+    .where(eq(runs.id, input.runId));
+}
+
+/** A pause taking or losing effect: `paused` while a round holds at a stage boundary. */
+export async function setRunStatus(
+  deps: ActivityDeps,
+  input: { runId: string; status: 'running' | 'paused'; reason?: string },
+): Promise<void> {
+  // `reason`: why the run paused by itself (a budget), shown by `runs` and `status`.
+  await deps.db
+    .update(runs)
+    .set({ status: input.status, error: input.reason ?? null, finishedAt: null })
     .where(eq(runs.id, input.runId));
 }

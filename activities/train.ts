@@ -48,6 +48,14 @@ export async function trainSolver(deps: ActivityDeps, ref: RoundRef): Promise<Tr
   const current = previous?.servedName ?? config.roles.solver.model;
   if (ref.round < config.loop.trainFromRound)
     return { trained: false, model: current, steps: 0, pairs: 0 };
+  // Trained already (a retry, or a replay from a later stage): the recorded model stands.
+  const [done] = await deps.db
+    .select()
+    .from(models)
+    .where(
+      and(eq(models.runId, ref.runId), eq(models.role, 'solver'), eq(models.round, ref.round)),
+    );
+  if (done) return { trained: true, model: done.servedName, steps: done.steps ?? 0, pairs: 0 };
   // Rounds left untrained accumulate: train on every pair since the last training.
   const dir = roundDir(config, ref.runId, ref.round);
   const dataset = await exportPairs(

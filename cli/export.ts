@@ -32,8 +32,14 @@ export async function exportCommand(argv: string[]): Promise<number> {
   try {
     const run = await findRun(database.db, values.run);
     if (!run) throw new UsageError(`no run ${values.run} in ${database.location}`);
+    // Every row says which run it belongs to and where that run branched from.
+    const lineage = {
+      runId: run.id,
+      parentRunId: run.parentRunId,
+      branchedFromRound: run.branchedFromRound,
+    };
     for (const row of await exportRows(database.db, run.id, what))
-      process.stdout.write(`${JSON.stringify(row)}\n`);
+      process.stdout.write(`${JSON.stringify({ ...row, ...lineage })}\n`);
     return 0;
   } finally {
     await database.close();

@@ -8,6 +8,11 @@ const USAGE = `usage: socratic <command> [options]
   run     [--config FILE] [--state-dir DIR] [--rounds N] [--seed N] [--json]
           start a run, or resume the unfinished one in the state directory
   status  [--config FILE] [--state-dir DIR] [--json]
+  runs    [--json]                    every run: status, round, stage, age, lineage
+  pause | stop | cancel [--run ID|latest]   pause at the next stage boundary, end after the current stage, or cancel now
+  resume  [--run ID|latest] [--config FILE] [--detach] [--json]   resume a paused, stopped or failed run (--config repairs it)
+  replay  --run ID --round N --from sample|judge|self-verify|pairs|train|refine|admit|evaluate [--config FILE] [--detach] [--json]
+  branch  --run ID --after-round N [--config FILE] [--seed N] [--rounds N] [--detach] [--json]
   export  [--config FILE] [--state-dir DIR] [--run ID|latest] --what problems|attempts|pairs|generator-data|evaluations|rejections [--format jsonl]
   report  [--config FILE] [--state-dir DIR] [--run ID|latest] [--out FILE]
           a self-contained HTML report: charts, figures, problem lineage
@@ -26,6 +31,18 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./run.js')).runCommand(rest);
       case 'status':
         return await (await import('./status.js')).statusCommand(rest);
+      case 'runs':
+        return await (await import('./control.js')).runsCommand(rest);
+      case 'pause':
+      case 'stop':
+      case 'cancel':
+        return await (await import('./control.js')).controlCommand(command, rest);
+      case 'resume':
+        return await (await import('./control.js')).resumeCommand(rest);
+      case 'replay':
+        return await (await import('./control.js')).replayCommand(rest);
+      case 'branch':
+        return await (await import('./control.js')).branchCommand(rest);
       case 'export':
         return await (await import('./export.js')).exportCommand(rest);
       case 'report':
@@ -55,16 +72,26 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   } catch (error) {
     // Input mistakes are the user's to fix: print them plainly, without a stack.
-    const [{ ConfigError }, { ProblemFileError }, { DirectoryLockedError }, { UsageError }] =
-      await Promise.all([
-        import('../config/load.js'),
-        import('../data/problem-file.js'),
-        import('../db/lock.js'),
-        import('./options.js'),
-      ]);
-    const known = [ConfigError, ProblemFileError, DirectoryLockedError, UsageError].some(
-      (type) => error instanceof type,
-    );
+    const [
+      { ConfigError },
+      { ConfigChangeRefused },
+      { ProblemFileError },
+      { DirectoryLockedError },
+      { UsageError },
+    ] = await Promise.all([
+      import('../config/load.js'),
+      import('../config/revisions.js'),
+      import('../data/problem-file.js'),
+      import('../db/lock.js'),
+      import('./options.js'),
+    ]);
+    const known = [
+      ConfigError,
+      ConfigChangeRefused,
+      ProblemFileError,
+      DirectoryLockedError,
+      UsageError,
+    ].some((type) => error instanceof type);
     const isArgs = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     // A database error quotes its query's parameters: no URL password may be printed with them.
     console.error(

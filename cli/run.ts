@@ -1,6 +1,8 @@
 // `socratic run`: start a run, or resume the unfinished one in the state directory,
 // with a worker in this process, and show its progress until it ends.
 import {
+  ApplicationFailure,
+  CancelledFailure,
   WorkflowFailedError,
   type WorkflowHandle,
   WorkflowNotFoundError,
@@ -12,10 +14,18 @@ import { type Config, LAB } from '../config/schema';
 import { loadProblemFile, loadSeedFile } from '../data/problem-file';
 import { runs } from '../db/schema';
 import { writeReport } from '../report';
+import type { TemporalTarget } from '../temporal/connection';
 import { createWorker, installRuntimeWithMetrics } from '../workers/worker';
 import { roundWorkflowId, runWorkflowId } from '../workflows/ids';
 import { progressQuery } from '../workflows/progress';
-import { type RunInput, runWorkflow, statusQuery } from '../workflows/run';
+import type { RoundSettings } from '../workflows/round';
+import {
+  type RunInput,
+  resumeSignal,
+  resumeUpdate,
+  runWorkflow,
+  statusQuery,
+} from '../workflows/run';
 import { commandConfig, parseCommand, UsageError } from './options';
 import { temporalUiOf } from './report';
 import { Reporter } from './reporter';
@@ -62,66 +72,14 @@ export async function runCommand(argv: string[]): Promise<number> {
         runId: run.id,
       });
       if (values.config || values.rounds || values.seed)
-        out.info('  the run keeps the config it was started with; options given now are ignored');
+        out.info(
+          '  the run keeps the config it was started with; options given now are ignored (repair it with `socratic resume --config`, or `socratic branch`)',
+        );
     } else {
       run = await createRun(db, config);
       out.info(`starting run ${run.id}: ${run.rounds} rounds, seed ${run.seed}`, { runId: run.id });
     }
-    out.info(`state: ${config.stateDir}; database: ${session.database.location}`);
-    if (temporal.uiUrl)
-      out.info(
-        `Temporal UI: ${temporal.uiUrl}/namespaces/${temporal.namespace}/workflows/${runWorkflowId(run.id)}`,
-      );
-    if (session.lab) out.info(`simulated lab: ${session.lab.url}`);
-
-    const runConfig = runConfigOf(run);
-    const worker = await createWorker({
-      connection: await temporal.nativeConnection(),
-      namespace: temporal.namespace,
-      taskQueue: runConfig.temporal.taskQueue,
-      deps: session.deps,
-    });
-    const working = worker.run();
-    const stop = () => {
-      out.info('\nstopping; run the same command again to resume');
-      worker.shutdown();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    try {
-      const handle = await startOrAttach(temporal.client, session, run, runConfig);
-      try {
-        await Promise.race([watch(handle, session, run, out), working]);
-      } catch (error) {
-        if (!(error instanceof WorkflowFailedError)) throw error;
-        // A failure that retries could not fix (a bad trainer config, say): say why, keep the data.
-        out.info(`run ${run.id} failed: ${rootCause(error)}`);
-        await keepReport(session, run.id, out);
-        out.info('fix the cause and run the same command again: finished steps are not redone');
-        return 1;
-      }
-      const [finished] = await db.select().from(runs).where(eq(runs.id, run.id));
-      const report = await keepReport(session, run.id, out);
-      if (report && !values.json) out.info(`report: ${report}`);
-      const summaries = await completedSummaries(db, run.id);
-      out.done({
-        runId: run.id,
-        status: finished?.status,
-        rounds: summaries,
-        initial: await initialAccuracy(db, run.id),
-      });
-      if (!values.json) out.info(`run ${run.id} ${finished?.status ?? 'stopped'}`);
-      if (!values.json && temporal.embedded)
-        out.info(
-          `the Temporal dev server keeps running for its UI; \`socratic server stop\` stops it`,
-        );
-      return finished?.status === 'completed' ? 0 : 1;
-    } finally {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await working.catch(() => {});
-    }
+    return await follow({ session, temporal, run, out, json: values.json });
   } finally {
     await temporal.close();
     await session.close();
@@ -141,13 +99,153 @@ async function keepReport(session: Session, runId: string, out: Reporter) {
   }
 }
 
-function rootCause(error: Error): string {
-  let cause: Error = error;
-  while (cause.cause instanceof Error) cause = cause.cause;
-  return cause.message;
+export interface FollowOptions {
+  session: Session;
+  temporal: TemporalTarget;
+  run: RunRow;
+  out: Reporter;
+  json: boolean;
+  /** Only start or attach, without hosting a worker or waiting (cluster workers do the work). */
+  detach?: boolean;
+  /** Sent to the run once a worker serves it: a paused run resumes. */
+  resume?: boolean;
 }
 
-function wholeNumber(flag: string, value: string): number {
+/**
+ * Hosts a worker for the run in this process, starts its workflow (or attaches to the one
+ * running) and shows its progress until it ends. Exit code 0 when it completed or was stopped.
+ */
+export async function follow(options: FollowOptions): Promise<number> {
+  const { session, temporal, run, out } = options;
+  const { db } = session.database;
+  out.info(`state: ${session.config.stateDir}; database: ${session.database.location}`);
+  if (temporal.uiUrl)
+    out.info(
+      `Temporal UI: ${temporal.uiUrl}/namespaces/${temporal.namespace}/workflows/${runWorkflowId(run.id)}`,
+    );
+  if (session.lab) out.info(`simulated lab: ${session.lab.url}`);
+
+  const runConfig = runConfigOf(run);
+  if (options.detach) {
+    const handle = await startOrAttach(temporal.client, session, run, runConfig);
+    if (options.resume) await handle.signal(resumeSignal);
+    out.info(
+      `run ${run.id} is on the Temporal server; a worker for task queue ${runConfig.temporal.taskQueue} runs it`,
+    );
+    return 0;
+  }
+  const worker = await createWorker({
+    connection: await temporal.nativeConnection(),
+    namespace: temporal.namespace,
+    taskQueue: runConfig.temporal.taskQueue,
+    deps: session.deps,
+  });
+  const working = worker.run();
+  const stop = () => {
+    out.info(
+      `\nstopping; run the same command again (or \`socratic resume --run ${run.id}\`) to resume`,
+    );
+    worker.shutdown();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    const handle = await startOrAttach(temporal.client, session, run, runConfig);
+    if (options.resume)
+      await handle.executeUpdate(resumeUpdate, { args: [{ settings: roundSettings(runConfig) }] });
+    try {
+      await Promise.race([watch(handle, session, run, out), working]);
+    } catch (error) {
+      if (!(error instanceof WorkflowFailedError)) throw error;
+      if (error.cause instanceof CancelledFailure) {
+        out.info(`run ${run.id} cancelled`);
+        return 1;
+      }
+      // A failure that retries could not fix (a bad trainer config, say): say why and what to do.
+      out.info(failureLine(run.id, error));
+      await keepReport(session, run.id, out);
+      return 1;
+    }
+    const [finished] = await db.select().from(runs).where(eq(runs.id, run.id));
+    const report = await keepReport(session, run.id, out);
+    if (report && !options.json) out.info(`report: ${report}`);
+    const summaries = await completedSummaries(db, run.id);
+    out.done({
+      runId: run.id,
+      status: finished?.status,
+      parentRunId: finished?.parentRunId ?? null,
+      branchedFromRound: finished?.branchedFromRound ?? null,
+      rounds: summaries,
+      initial: await initialAccuracy(db, run.id),
+    });
+    if (!options.json) out.info(`run ${run.id} ${finished?.status ?? 'stopped'}`);
+    if (!options.json && temporal.embedded)
+      out.info(
+        `the Temporal dev server keeps running for its UI; \`socratic server stop\` stops it`,
+      );
+    return finished?.status === 'completed' || finished?.status === 'stopped' ? 0 : 1;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await working.catch(() => {});
+  }
+}
+
+/** What a user can do about a failure that retrying cannot fix, by its type. */
+const FIXES: Record<string, string> = {
+  TrainerBadConfig:
+    'fix trainer.solver (command, hyperparameters) in a config file and run `socratic resume --run {run} --config FILE`',
+  ConfigRefused: 'fix the config and run `socratic resume --run {run} --config FILE`',
+  UnknownBenchmark:
+    'fix evaluation.benchmarks in a config file and run `socratic resume --run {run} --config FILE`',
+  LlmAuthRefused:
+    'set a valid key in the variable roles.<role>.apiKeyEnv names, then `socratic resume --run {run}`',
+  LlmApiKeyMissing:
+    "export the variable in the worker's environment, then `socratic resume --run {run}`",
+  LlmModelNotFound:
+    'fix roles.<role>.model or baseUrl (or serving) in a config file and run `socratic resume --run {run} --config FILE`',
+  LlmEndpointMissing:
+    'give roles.<role>.baseUrl a URL in a config file and run `socratic resume --run {run} --config FILE`',
+  NondeterminismError:
+    "this code no longer replays the round's history: finish it with the release it started on (a worker with its SOCRATIC_BUILD_ID), or redo the round on this code with `socratic replay --run {run} --round N --from sample`",
+};
+
+/** One line: why the run failed and what fixes it. */
+export function failureLine(runId: string, error: Error): string {
+  let cause: Error = error;
+  let type: string | undefined;
+  for (;;) {
+    if (cause instanceof ApplicationFailure && cause.type) type = cause.type;
+    if (!(cause.cause instanceof Error)) break;
+    cause = cause.cause;
+  }
+  // One line, the trainer's last words (its stderr tail) included.
+  const message = cause.message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(' | ')
+    .slice(0, 1500);
+  if (/nondeterminism|DeterminismViolation/i.test(`${type} ${cause.message}`))
+    type = 'NondeterminismError';
+  const fix =
+    (type && FIXES[type]) ??
+    'fix the cause and run `socratic resume --run {run}`: finished steps are not redone';
+  return `run ${runId} failed: ${message}${type ? ` (${type})` : ''} — ${fix.replaceAll('{run}', runId)}`;
+}
+
+export function roundSettings(config: Config): RoundSettings {
+  return {
+    parallelBatches: config.temporal.parallelBatches,
+    heartbeatTimeoutSeconds: config.temporal.heartbeatTimeoutSeconds,
+    trainerHeartbeatTimeoutSeconds: config.trainer.solver.heartbeatTimeoutSeconds,
+    trainerMaxAttempts: config.trainer.solver.maxAttempts,
+    warmStart: config.warmStart.enabled,
+  };
+}
+
+export function wholeNumber(flag: string, value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0)
     throw new UsageError(`${flag} expects a whole number, got "${value}"`);
@@ -155,7 +253,7 @@ function wholeNumber(flag: string, value: string): number {
 }
 
 /** Seed and benchmark files are read whole before a run starts: a bad line stops it here. */
-async function checkInputs(config: Config): Promise<void> {
+export async function checkInputs(config: Config): Promise<void> {
   if (config.loop.seeds !== LAB) await loadSeedFile(seedFile(config));
   if (config.evaluation.benchmarks !== LAB)
     for (const b of benchmarkFiles(config)) await loadProblemFile(b.path);
@@ -164,7 +262,7 @@ async function checkInputs(config: Config): Promise<void> {
 
 type Client = Awaited<ReturnType<typeof connect>>['client'];
 
-async function startOrAttach(client: Client, session: Session, run: RunRow, config: Config) {
+export async function startOrAttach(client: Client, session: Session, run: RunRow, config: Config) {
   const workflowId = runWorkflowId(run.id);
   const handle = client.workflow.getHandle<typeof runWorkflow>(workflowId);
   const database = await databaseId(session.database.db);
@@ -183,20 +281,24 @@ async function startOrAttach(client: Client, session: Session, run: RunRow, conf
     runId: run.id,
     rounds: run.rounds,
     round: await firstIncompleteRound(session.database.db, run),
-    settings: {
-      parallelBatches: config.temporal.parallelBatches,
-      heartbeatTimeoutSeconds: config.temporal.heartbeatTimeoutSeconds,
-      trainerHeartbeatTimeoutSeconds: config.trainer.solver.heartbeatTimeoutSeconds,
-      trainerMaxAttempts: config.trainer.solver.maxAttempts,
-      warmStart: config.warmStart.enabled,
-    },
+    settings: roundSettings(config),
   };
+  await session.database.db
+    .update(runs)
+    .set({ status: 'running', error: null, finishedAt: null })
+    .where(eq(runs.id, run.id));
   return client.workflow.start(runWorkflow, {
     workflowId,
     taskQueue: config.temporal.taskQueue,
     args: [input],
-    memo: runMemo(database),
     workflowIdConflictPolicy: 'USE_EXISTING',
+    // Which database the run belongs to (checked on attach), and its lineage, readable
+    // from Temporal while the run's process holds the database.
+    memo: {
+      ...runMemo(database),
+      parentRunId: run.parentRunId,
+      branchedFromRound: run.branchedFromRound,
+    },
   });
 }
 

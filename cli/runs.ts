@@ -1,10 +1,10 @@
 // Finding the run a state directory holds, or creating one.
 import { randomBytes } from 'node:crypto';
-import { and, asc, count, desc, eq } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray } from 'drizzle-orm';
 import type { RoundSummary } from '../activities';
 import { contentId, runContentKey } from '../algorithm/random';
-import { configHash } from '../config/load';
-import { type Config, Config as ConfigSchema } from '../config/schema';
+import { configHash, configSnapshot, loadSnapshot } from '../config/load';
+import type { Config } from '../config/schema';
 import { withoutSecrets } from '../config/secrets';
 import type { Database } from '../db/client';
 import { evaluations, meta, rounds, runs } from '../db/schema';
@@ -15,7 +15,8 @@ export async function unfinishedRun(db: Database): Promise<RunRow | undefined> {
   const [run] = await db
     .select()
     .from(runs)
-    .where(eq(runs.status, 'running'))
+    // Paused and failed runs are unfinished too: `socratic run` picks them up again.
+    .where(inArray(runs.status, ['running', 'paused', 'failed']))
     .orderBy(desc(runs.createdAt))
     .limit(1);
   return run;
@@ -60,7 +61,7 @@ export async function createRun(db: Database, config: Config): Promise<RunRow> {
       status: 'running',
       seed: config.seed,
       rounds: config.rounds,
-      config: withoutSecrets(config),
+      config: configSnapshot(withoutSecrets(config)),
       configHash: portable,
     })
     .returning();
@@ -68,7 +69,7 @@ export async function createRun(db: Database, config: Config): Promise<RunRow> {
 }
 
 export function runConfigOf(run: RunRow): Config {
-  return ConfigSchema.parse(run.config);
+  return loadSnapshot(run.config, `run ${run.id}: config snapshot`);
 }
 
 /** The first round of the run not yet completed (rounds + 1 when all are). */

@@ -35,8 +35,11 @@ export async function openDatabaseFor(config: Config): Promise<DatabaseHandle> {
   return openDatabase({ url: databaseUrl(config), dataDir: path.join(config.stateDir, 'pgdata') });
 }
 
-/** Opens the database and, when the config uses it, starts the lab (writing its problem sets first). */
-export async function openSession(config: Config): Promise<Session> {
+/**
+ * Opens the database (unless given one already open) and, when the config uses it, starts
+ * the lab (writing its problem sets first).
+ */
+export async function openSession(config: Config, open?: DatabaseHandle): Promise<Session> {
   mkdirSync(config.stateDir, { recursive: true });
   let lab: Session['lab'];
   if (usesLab(config)) {
@@ -52,10 +55,12 @@ export async function openSession(config: Config): Promise<Session> {
       knobs: config.lab,
     });
   }
-  const database = await openDatabaseFor(config).catch(async (error) => {
-    await lab?.close();
-    throw error;
-  });
+  const database = await (open ? Promise.resolve(open) : openDatabaseFor(config)).catch(
+    async (error) => {
+      await lab?.close();
+      throw error;
+    },
+  );
   const llm = new LlmGateway(database.db, lab?.url);
   return {
     config,

@@ -45,6 +45,9 @@ export async function statusCommand(argv: string[]): Promise<number> {
         status: run.status,
         rounds: run.rounds,
         currentRound: run.currentRound,
+        error: run.error,
+        parentRunId: run.parentRunId,
+        branchedFromRound: run.branchedFromRound,
         createdAt: run.createdAt,
         report: existingReport(config, run.id) ?? null,
         summaries: rounds,
@@ -56,9 +59,13 @@ export async function statusCommand(argv: string[]): Promise<number> {
       console.log(`no runs in ${config.stateDir} yet: start one with \`socratic run\``);
     else
       for (const r of report) {
+        const lineage = r.parentRunId
+          ? `, branched from ${r.parentRunId} after round ${r.branchedFromRound}`
+          : '';
         console.log(
-          `run ${r.id}: ${r.status}, round ${r.currentRound} of ${r.rounds}, started ${r.createdAt.toISOString()}`,
+          `run ${r.id}: ${r.status}, round ${r.currentRound} of ${r.rounds}, started ${r.createdAt.toISOString()}${lineage}`,
         );
+        if (r.error) console.log(`  ${r.status === 'failed' ? 'failed' : 'note'}: ${r.error}`);
         if (r.summaries.length > 0) console.log(`${roundsTable(r.summaries, r.initial)}\n`);
         if (r.report) console.log(`report: ${r.report}\n`);
       }

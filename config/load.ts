@@ -316,3 +316,111 @@ function lineOfKey(
   const offset = pair && isScalar(pair.key) ? pair.key.range?.[0] : undefined;
   return offset === undefined ? undefined : lines.linePos(offset).line;
 }
+
+// ---- run snapshots ----
+
+/**
+ * Version of the config snapshot a run stores (`runs.config`). When the schema grows, raise
+ * it and add a migration that writes the new fields with the values the older code used:
+ * an old run must keep computing what it computed, never pick up a new default silently.
+ */
+export const SNAPSHOT_VERSION = 2;
+
+type Raw = Record<string, unknown>;
+const MIGRATIONS: Record<number, (raw: Raw) => Raw> = {
+  // 1 → 2: fields added since take the values version 1 computed with where today's
+  // defaults differ (temperatures per role became per task; no response_format, no
+  // Teacher fallback at evaluation, no cap on problem text, no trainer phase limits);
+  // every other new field's default changes nothing version 1 did.
+  1: (raw) => {
+    const roles = (raw.roles ?? {}) as Record<string, { temperature?: number } | undefined>;
+    const { temperature: evaluationTemperature, ...evaluation } = (raw.evaluation ?? {}) as {
+      temperature?: number;
+    };
+    const solver = roles.solver?.temperature ?? 0.8;
+    const teacher = roles.teacher?.temperature ?? 0.1;
+    const today = Config.parse({
+      ...raw,
+      roles: Object.fromEntries(
+        Object.entries(roles).map(([role, settings]) => {
+          const { temperature: _dropped, ...rest } = settings ?? {};
+          return [role, rest];
+        }),
+      ),
+      evaluation,
+    });
+    const noPhaseLimits = { loadingModel: 0, tokenizing: 0, training: 0, saving: 0 };
+    const at = (temperature: number) => ({ temperature });
+    return {
+      ...today,
+      roles: {
+        solver: { ...today.roles.solver, structuredOutput: false },
+        teacher: { ...today.roles.teacher, structuredOutput: false },
+        generator: { ...today.roles.generator, structuredOutput: false },
+      },
+      tasks: {
+        solve: at(solver),
+        judge: at(teacher),
+        selfVerify: at(teacher),
+        referenceSolution: at(teacher),
+        refine: at(teacher),
+        harden: at(teacher),
+        evaluate: at(evaluationTemperature ?? 0.7),
+      },
+      evaluation: { ...today.evaluation, teacherFallback: false },
+      loop: {
+        ...today.loop,
+        admission: { ...today.loop.admission, maxProblemChars: Number.MAX_SAFE_INTEGER },
+      },
+      trainer: {
+        solver: { ...today.trainer.solver, phaseTimeoutSeconds: noPhaseLimits },
+        generator: { ...today.trainer.generator, phaseTimeoutSeconds: noPhaseLimits },
+      },
+    };
+  },
+};
+
+/** What a run stores: the whole config (every default written out) and its version. */
+export function configSnapshot(config: Config): Raw {
+  return { ...config, snapshotVersion: SNAPSHOT_VERSION };
+}
+
+/**
+ * A run's stored config, migrated to today's schema. Fails when today's schema would fill
+ * in a default the snapshot never had (a missing migration), rather than change the run.
+ */
+export function loadSnapshot(stored: unknown, label = 'run config snapshot'): Config {
+  const { snapshotVersion, ...rest } = stored as Raw & { snapshotVersion?: number };
+  let raw: Raw = rest;
+  const from = snapshotVersion ?? 1; // version 1 had no version field
+  if (from > SNAPSHOT_VERSION)
+    throw new ConfigError(label, [
+      {
+        expected: `snapshot version ${from} is newer than this code (${SNAPSHOT_VERSION}): upgrade socratic`,
+      },
+    ]);
+  for (let v = from; v < SNAPSHOT_VERSION; v++) raw = MIGRATIONS[v]!(raw);
+  const parsed = Config.safeParse(raw);
+  if (!parsed.success)
+    throw new ConfigError(
+      label,
+      parsed.error.issues.map((i) => ({ field: formatPath(i.path), expected: i.message })),
+    );
+  const defaulted = leafPaths(parsed.data).filter((leaf) => !leafPaths(raw).includes(leaf));
+  if (defaulted.length > 0)
+    throw new ConfigError(label, [
+      {
+        expected: `version ${from} has no ${defaulted.join(', ')}: a snapshot migration is missing (config/load.ts)`,
+      },
+    ]);
+  return parsed.data;
+}
+
+/** Dotted paths of every set leaf; lists count as leaves. */
+export function leafPaths(value: unknown, prefix = ''): string[] {
+  if (value === undefined) return [];
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [prefix];
+  return Object.entries(value).flatMap(([key, inner]) =>
+    leafPaths(inner, prefix ? `${prefix}.${key}` : key),
+  );
+}

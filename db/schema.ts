@@ -16,7 +16,9 @@ const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull(
 
 export const runs = pgTable('runs', {
   id: text('id').primaryKey(),
-  status: text('status', { enum: ['running', 'completed', 'failed', 'cancelled'] }).notNull(),
+  status: text('status', {
+    enum: ['running', 'paused', 'stopped', 'completed', 'failed', 'cancelled'],
+  }).notNull(),
   seed: integer('seed').notNull(),
   rounds: integer('rounds').notNull(),
   config: jsonb('config').notNull(),
@@ -240,3 +242,40 @@ export const meta = pgTable('meta', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 });
+/**
+ * A repair of a run's config (`--config` on resume, replay or branch): the fields changed,
+ * the round they apply from, and the whole config after the change. The run's snapshot in
+ * `runs.config` is the latest revision; revision 0 is never stored (it is the first one).
+ */
+export const configRevisions = pgTable(
+  'config_revisions',
+  {
+    runId: text('run_id').notNull(),
+    revision: integer('revision').notNull(),
+    fromRound: integer('from_round').notNull(),
+    command: text('command', { enum: ['resume', 'replay', 'branch'] }).notNull(),
+    changes: jsonb('changes').$type<{ field: string; from: unknown; to: unknown }[]>().notNull(),
+    config: jsonb('config').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.revision] })],
+);
+
+/**
+ * Rows a replay took out of use (`socratic replay`): kept for audit, read by nothing else.
+ * `replay` numbers the replays of a run, so a row superseded twice is kept twice.
+ */
+export const supersededRows = pgTable(
+  'superseded_rows',
+  {
+    runId: text('run_id').notNull(),
+    replay: integer('replay').notNull(),
+    /** The round and stage the replay started from. */
+    round: integer('round').notNull(),
+    fromStage: text('from_stage').notNull(),
+    table: text('table_name').notNull(),
+    row: jsonb('row').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('superseded_rows_run_idx').on(t.runId, t.replay)],
+);

@@ -1,5 +1,11 @@
 // A worker for the round's workflows and activities on one task queue.
-import { DefaultLogger, type NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import {
+  DefaultLogger,
+  type NativeConnection,
+  Runtime,
+  Worker,
+  type WorkerOptions,
+} from '@temporalio/worker';
 import { type ActivityDeps, createActivities } from '../activities';
 import { serveMetrics } from '../metrics';
 import { findFreePort } from '../temporal/free-port';
@@ -68,5 +74,27 @@ export async function createWorker(options: {
     activities: createActivities(options.deps),
     // Short shutdown: a killed or stopped worker's activities are retried elsewhere anyway.
     shutdownGraceTime: '2 seconds',
+    // Code that no longer replays a round's history fails that round, with the reason,
+    // instead of retrying its workflow task forever while `socratic run` waits.
+    workflowFailureErrorTypes: { '*': ['NondeterminismError', 'DeterminismViolationError'] },
+    ...versioning(process.env),
   });
+}
+
+/**
+ * Worker Versioning on a cluster: with SOCRATIC_BUILD_ID set, this worker is that build of
+ * the deployment SOCRATIC_DEPLOYMENT (default "socratic"), and a round stays pinned to the
+ * build it started on, so a redeploy never replays it on code it was not written for.
+ * Unset (the embedded default): unversioned.
+ */
+export function versioning(env: NodeJS.ProcessEnv): Pick<WorkerOptions, 'workerDeploymentOptions'> {
+  const buildId = env.SOCRATIC_BUILD_ID?.trim();
+  if (!buildId) return {};
+  return {
+    workerDeploymentOptions: {
+      version: { deploymentName: env.SOCRATIC_DEPLOYMENT?.trim() || 'socratic', buildId },
+      useWorkerVersioning: true,
+      defaultVersioningBehavior: 'PINNED',
+    },
+  };
 }

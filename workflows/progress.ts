@@ -1,6 +1,6 @@
 // What a round exposes to `socratic run`/`status` through a query: each stage's
 // state and counts. Lives in workflow memory, so it costs no history events.
-import { defineQuery } from '@temporalio/workflow';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
 
 export interface StageProgress {
   stage: string;
@@ -21,3 +21,11 @@ export class Progress {
     return entry;
   }
 }
+
+/** What an operator asked of a run; the run hands it to its round, which acts at a stage boundary. */
+export interface RunControl {
+  paused: boolean;
+  stopping: boolean;
+}
+
+export const controlSignal = defineSignal<[RunControl]>('control');

@@ -1,8 +1,16 @@
 // One co-evolution round, SPEC §3 step by step. Deterministic: every effect is an
 // activity, every payload an id or a count.
-import { patched, proxyActivities, setHandler } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  patched,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
 import type { Activities, RoundSummary } from '../activities';
-import { Progress, progressQuery } from './progress';
+import { BUDGET_EXCEEDED } from '../contracts/failures';
+import { controlSignal, Progress, progressQuery, type RunControl } from './progress';
 
 export interface RoundSettings {
   /** Batches of one stage running at once. */
@@ -19,9 +27,28 @@ export interface RoundInput {
   runId: string;
   round: number;
   settings: RoundSettings;
+  /** The run's pause/stop state when it started this round (signals bring changes). */
+  control?: RunControl;
 }
 
-export async function roundWorkflow({ runId, round, settings }: RoundInput): Promise<RoundSummary> {
+/** Thrown at a stage boundary when the run is stopping; ends the round with null. */
+class Stopped extends Error {}
+
+/** A round's summary, or null when the run was stopped before the round's end. */
+export async function roundWorkflow(input: RoundInput): Promise<RoundSummary | null> {
+  const control: RunControl = { paused: false, stopping: false, ...input.control };
+  setHandler(controlSignal, (update) => {
+    Object.assign(control, update);
+  });
+  try {
+    return await round(input, control);
+  } catch (error) {
+    if (error instanceof Stopped) return null;
+    throw error;
+  }
+}
+
+async function round({ runId, round, settings }: RoundInput, control: RunControl) {
   const ref = { runId, round };
   const progress = new Progress();
   setHandler(progressQuery, () => progress.stages);
@@ -40,19 +67,56 @@ export async function roundWorkflow({ runId, round, settings }: RoundInput): Pro
     },
   });
 
+  /** A stage boundary: a pause holds here, a stop ends the round here. */
+  async function boundary(): Promise<void> {
+    if (control.paused && !control.stopping) {
+      await work.setRunStatus({ runId, status: 'paused' });
+      await condition(() => !control.paused || control.stopping);
+      if (!control.stopping) await work.setRunStatus({ runId, status: 'running' });
+    }
+    if (control.stopping) throw new Stopped();
+  }
+
+  /**
+   * Runs a batch. One stopped by a budget (BudgetExceeded, before any call was paid) pauses
+   * the run with the budget's message; `socratic resume` (after raising the budget in the
+   * config) runs the batch again, its paid calls served from the cache.
+   */
+  async function withinBudget<T>(run: () => Promise<T>): Promise<T> {
+    for (;;) {
+      try {
+        return await run();
+      } catch (error) {
+        const budget =
+          error instanceof ActivityFailure &&
+          error.cause instanceof ApplicationFailure &&
+          error.cause.type === BUDGET_EXCEEDED
+            ? error.cause.message
+            : undefined;
+        if (budget === undefined) throw error;
+        control.paused = true;
+        await work.setRunStatus({ runId, status: 'paused', reason: budget });
+        await condition(() => !control.paused || control.stopping);
+        if (control.stopping) throw new Stopped();
+        await work.setRunStatus({ runId, status: 'running' });
+      }
+    }
+  }
+
   /** Runs one recorded stage; `total` > 0 fans it out over that many batches. */
   async function stage<T>(
     name: string,
     total: number,
     run: (batch: number) => Promise<T>,
   ): Promise<T[]> {
+    await boundary();
     const entry = progress.start(name, total);
     const startedAt = Date.now();
     const results: T[] = new Array(total);
     let next = 0;
     const lane = async () => {
       for (let batch = next++; batch < total; batch = next++) {
-        results[batch] = await run(batch);
+        results[batch] = await withinBudget(() => run(batch));
         entry.done++;
       }
     };

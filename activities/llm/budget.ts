@@ -6,10 +6,11 @@ import { ApplicationFailure } from '@temporalio/common';
 import { and, eq, sql } from 'drizzle-orm';
 import { costOf } from '../../algorithm/cost';
 import type { Config, RoleName } from '../../config/schema';
+import { BUDGET_EXCEEDED } from '../../contracts/failures';
 import type { Database } from '../../db/client';
 import { llmCalls } from '../../db/schema';
 
-export const BUDGET_EXCEEDED = 'BudgetExceeded';
+export { BUDGET_EXCEEDED };
 
 interface Spending {
   tokens: number;
