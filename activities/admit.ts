@@ -64,6 +64,7 @@ export async function admitRefinements(
             answer,
             solution: candidate.solution,
             origin: candidate.author,
+            writerModel: candidate.writerModel,
             parentId: candidate.sourceProblemId,
             parentAttemptId: candidate.sourceAttemptId,
             roundCreated: ref.round,

@@ -4,6 +4,7 @@ import { Context } from '@temporalio/activity';
 import { admitRefinements } from './admit';
 import { type ActivityDeps, runConfig } from './deps';
 import { type EvaluationRef, evaluateBatch, evaluationPlan, recordEvaluation } from './evaluate';
+import { serveGenerator, trainGenerator } from './generator';
 import { judgeBatch } from './judge';
 import { buildPairs } from './pairs';
 import { refineBatch } from './refine';
@@ -55,6 +56,9 @@ function stages(deps: ActivityDeps) {
     trainSolver: (ref: RoundRef) => trainSolver(deps, ref),
     serveSolver: ({ runId, model }: { runId: string; model: string }) =>
       ensureSolverServed(deps, runId, model),
+    trainGenerator: (ref: RoundRef) => trainGenerator(deps, ref),
+    serveGenerator: ({ runId, model }: { runId: string; model: string }) =>
+      serveGenerator(deps, runId, model),
     refineBatch: (ref: BatchRef) => refineBatch(deps, ref),
     admitRefinements: (ref: RoundRef) => admitRefinements(deps, ref),
     evaluationPlan: ({ runId }: { runId: string }) => evaluationPlan(deps, runId),
@@ -72,9 +76,12 @@ function stages(deps: ActivityDeps) {
 
 export type Activities = ReturnType<typeof stages>;
 
+/** Activities whose heartbeats come from the trainer itself. */
+const TRAINING = new Set(['trainSolver', 'trainGenerator']);
+
 export function createActivities(deps: ActivityDeps): Activities {
   const activities: Record<string, (input: never) => Promise<unknown>> = stages(deps);
   for (const [name, run] of Object.entries(activities))
-    if (name !== 'trainSolver') activities[name] = (input: never) => alive(() => run(input));
+    if (!TRAINING.has(name)) activities[name] = (input: never) => alive(() => run(input));
   return activities as Activities;
 }

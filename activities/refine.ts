@@ -6,6 +6,7 @@ import { refinements } from '../db/schema';
 import { PROMPT_VERSIONS, refineHarderPrompt, refineTargetedPrompt } from '../prompts';
 import { NewProblemReply } from '../prompts/replies';
 import { type ActivityDeps, runConfig } from './deps';
+import { generateRequest, writerFor } from './generator';
 import { attemptsOf, type BatchRef, problemsOfRound } from './round-set';
 import { requestSeed } from './sample';
 
@@ -48,18 +49,23 @@ export async function refineBatch(
               reference: source.answer,
               successfulAttempt: attempt.text,
             });
+      const teacherRequest = {
+        role: 'teacher' as const,
+        model: config.roles.teacher.model,
+        promptVersion:
+          mode === 'targeted' ? PROMPT_VERSIONS.refineTargeted : PROMPT_VERSIONS.refineHarder,
+        messages,
+        temperature: config.roles.teacher.temperature,
+        seed: requestSeed(config.seed, 'refine', ref.round, source.id, index),
+        runId: ref.runId,
+        round: ref.round,
+      };
+      // Who writes it (loop.problemWriter): the Generator gets the same problem and failed attempt.
+      const writer = await writerFor(deps, config, ref, source.id, index, mode);
       const reply = await deps.llm.chatValidated(
-        {
-          role: 'teacher',
-          model: config.roles.teacher.model,
-          promptVersion:
-            mode === 'targeted' ? PROMPT_VERSIONS.refineTargeted : PROMPT_VERSIONS.refineHarder,
-          messages,
-          temperature: config.roles.teacher.temperature,
-          seed: requestSeed(config.seed, 'refine', ref.round, source.id, index),
-          runId: ref.runId,
-          round: ref.round,
-        },
+        writer.author === 'generator'
+          ? generateRequest(config, ref, { source, attempt, index, model: writer.model })
+          : teacherRequest,
         NewProblemReply,
       );
       const base = {
@@ -69,7 +75,8 @@ export async function refineBatch(
         sourceProblemId: source.id,
         sourceAttemptId: attempt.id,
         mode,
-        author: 'teacher' as const,
+        author: writer.author,
+        writerModel: writer.model,
       } as const;
       const row = reply
         ? {

@@ -14,6 +14,7 @@ import {
   stages,
 } from '../db/schema';
 import { type ActivityDeps, runConfig } from './deps';
+import { writerReport } from './generator';
 import type { RoundRef } from './round-set';
 import { solverFor } from './train';
 
@@ -126,6 +127,8 @@ export async function summariseRound(deps: ActivityDeps, ref: RoundRef) {
     .where(ofRound(llmCalls))
     .groupBy(llmCalls.role);
   const evals = await db.select().from(evaluations).where(ofRound(evaluations));
+  const { band } = (await runConfig(db, ref.runId)).generator;
+  const writers = await writerReport(db, ref.runId, ref.round, band);
   const rejected: Record<string, number> = {};
   for (const o of outcomes) if (o.status === 'rejected') rejected[o.reason ?? 'unknown'] = o.n;
   return {
@@ -148,6 +151,8 @@ export async function summariseRound(deps: ActivityDeps, ref: RoundRef) {
       string,
       number
     >,
+    /** Validity and calibration of each problem writer so far (Teacher, Generator versions). */
+    writers,
   };
 }
 

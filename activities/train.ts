@@ -4,13 +4,13 @@ import path from 'node:path';
 import { heartbeat } from '@temporalio/activity';
 import { and, desc, eq, lt } from 'drizzle-orm';
 import { contentId } from '../algorithm/random';
-import { type Config, LAB } from '../config/schema';
+import type { Config } from '../config/schema';
 import { models } from '../db/schema';
 import { labTrainerCommand } from '../lab/trainer';
 import { type ActivityDeps, runConfig } from './deps';
 import { exportPairs } from './pairs';
 import type { RoundRef } from './round-set';
-import { handoffModel } from './serving/handoff';
+import { ensureServed } from './serving/ensure-served';
 import { trainActivity } from './trainer';
 
 function roundDir(config: Config, runId: string, round: number): string {
@@ -104,32 +104,11 @@ export async function trainSolver(deps: ActivityDeps, ref: RoundRef): Promise<Tr
   };
 }
 
-const served = new Set<string>();
-
-/**
- * Makes sure the serving endpoint has this Solver. Idempotent and cheap after the first
- * call: sampling calls it too, since a restarted server forgets runtime-loaded adapters.
- */
-export async function ensureSolverServed(
+/** Makes sure the serving endpoint has this Solver (see ensureServed). */
+export function ensureSolverServed(
   deps: ActivityDeps,
   runId: string,
   servedName: string,
 ): Promise<void> {
-  if (served.has(servedName)) return;
-  const config = await runConfig(deps.db, runId);
-  const [model] = await deps.db.select().from(models).where(eq(models.servedName, servedName));
-  if (model) {
-    const role = config.roles.solver;
-    const serving = config.serving.solver;
-    await handoffModel({
-      mode: serving.mode,
-      baseUrl: role.baseUrl === LAB ? deps.labUrl! : role.baseUrl,
-      apiKey: role.apiKeyEnv ? process.env[role.apiKeyEnv] : undefined,
-      modelName: serving.mode === 'static' ? (serving.model ?? role.model) : servedName,
-      modelPath: model.path ?? '',
-      command: serving.mode === 'command' ? serving.command : undefined,
-      timeoutSeconds: serving.mode === 'static' ? 0 : serving.timeoutSeconds,
-    });
-  }
-  served.add(servedName);
+  return ensureServed(deps, runId, 'solver', servedName);
 }

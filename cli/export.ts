@@ -1,13 +1,33 @@
 // `socratic export`: a run's records as JSON lines on stdout, in a stable order.
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
+import { writerReport } from '../activities/generator';
+import { Config } from '../config/schema';
 import type { Database } from '../db/client';
-import { attempts, evaluations, pairs, problems, refinements } from '../db/schema';
+import {
+  attempts,
+  evaluations,
+  models,
+  pairs,
+  problems,
+  refinements,
+  refreshes,
+  runs,
+} from '../db/schema';
 import { commandConfig, parseCommand, UsageError } from './options';
 import { findRun } from './runs';
 import { openDatabaseFor } from './session';
 
-export const EXPORTS = ['problems', 'attempts', 'pairs', 'generator-data', 'evaluations'] as const;
+export const EXPORTS = [
+  'problems',
+  'attempts',
+  'pairs',
+  'generator-data',
+  'evaluations',
+  'models',
+  'writers',
+  'refreshes',
+] as const;
 type What = (typeof EXPORTS)[number];
 
 export async function exportCommand(argv: string[]): Promise<number> {
@@ -45,6 +65,8 @@ export async function exportRows(db: Database, runId: string, what: What): Promi
           status: problems.status,
           droppedRound: problems.droppedRound,
           dropReason: problems.dropReason,
+          writerModel: problems.writerModel,
+          refreshId: problems.refreshId,
           subject: problems.subject,
           text: problems.text,
           answer: problems.answer,
@@ -66,6 +88,7 @@ export async function exportRows(db: Database, runId: string, what: What): Promi
           ruleVerdict: attempts.ruleVerdict,
           teacherVerdict: attempts.teacherVerdict,
           correct: attempts.correct,
+          refreshId: attempts.refreshId,
           pairEligible: sql<boolean>`${problems.droppedRound} is distinct from ${attempts.round}`,
         })
         .from(attempts)
@@ -129,5 +152,72 @@ export async function exportRows(db: Database, runId: string, what: What): Promi
         .from(evaluations)
         .where(eq(evaluations.runId, runId))
         .orderBy(asc(evaluations.round), asc(evaluations.benchmark));
+    case 'models':
+      return modelRows(db, runId);
+    case 'writers': {
+      const [run] = await db.select().from(runs).where(eq(runs.id, runId));
+      const config = Config.parse(run!.config);
+      return writerReport(db, runId, Number.MAX_SAFE_INTEGER, config.generator.band);
+    }
+    case 'refreshes':
+      return db
+        .select({
+          id: refreshes.id,
+          round: refreshes.round,
+          status: refreshes.status,
+          reason: refreshes.reason,
+          writerRole: refreshes.writerRole,
+          writerModel: refreshes.writerModel,
+          solverModel: refreshes.solverModel,
+          band: refreshes.band,
+          counts: refreshes.counts,
+          startedAt: refreshes.startedAt,
+          finishedAt: refreshes.finishedAt,
+        })
+        .from(refreshes)
+        .where(eq(refreshes.runId, runId))
+        .orderBy(asc(refreshes.startedAt), asc(refreshes.id));
   }
+}
+
+/**
+ * One row per trained model of any role: its parent, the rounds of data it was trained on,
+ * its examples and weight sum, the trainer's metrics; a Generator's validity and calibration.
+ */
+export async function modelRows(db: Database, runId: string) {
+  const [run] = await db.select().from(runs).where(eq(runs.id, runId));
+  const config = Config.parse(run!.config);
+  const rows = await db
+    .select()
+    .from(models)
+    .where(eq(models.runId, runId))
+    .orderBy(asc(models.role), asc(models.round));
+  const byName = new Map(rows.map((m) => [m.servedName, m]));
+  const figures = new Map(
+    (await writerReport(db, runId, Number.MAX_SAFE_INTEGER, config.generator.band)).map((w) => [
+      w.model,
+      w,
+    ]),
+  );
+  return rows.map((m) => {
+    const parent = m.parentModelId ? null : m.parentName ? byName.get(m.parentName) : undefined;
+    const writer = m.role === 'generator' ? figures.get(m.servedName) : undefined;
+    return {
+      id: m.id,
+      role: m.role,
+      round: m.round,
+      servedName: m.servedName,
+      parentModelId: m.parentModelId ?? parent?.id ?? null,
+      parentName: m.parentName,
+      // A Solver trains on every round since its parent was trained.
+      dataRounds: m.dataRounds ?? [parent ? parent.round + 1 : 1, m.round],
+      examples: m.examples,
+      weightSum: m.weightSum,
+      steps: m.steps,
+      metrics: m.metrics,
+      ...(m.role === 'generator'
+        ? { validity: writer?.validity ?? null, calibration: writer?.calibration ?? null }
+        : {}),
+    };
+  });
 }

@@ -6,8 +6,9 @@ import { runs } from '../db/schema';
 import { roundWorkflowId } from '../workflows/ids';
 import { progressQuery } from '../workflows/progress';
 import { statusQuery } from '../workflows/run';
+import { exportRows, modelRows } from './export';
 import { commandConfig, parseCommand } from './options';
-import { roundsTable, stageLine } from './render';
+import { modelLines, refreshLines, roundsTable, stageLine } from './render';
 import { completedSummaries, initialAccuracy } from './runs';
 import { connect, openDatabaseFor } from './session';
 
@@ -47,6 +48,8 @@ export async function statusCommand(argv: string[]): Promise<number> {
         createdAt: run.createdAt,
         summaries: rounds,
         initial,
+        models: await modelRows(database.db, run.id),
+        refreshes: await exportRows(database.db, run.id, 'refreshes'),
       });
     }
     if (values.json) console.log(JSON.stringify({ runs: report }));
@@ -58,6 +61,8 @@ export async function statusCommand(argv: string[]): Promise<number> {
           `run ${r.id}: ${r.status}, round ${r.currentRound} of ${r.rounds}, started ${r.createdAt.toISOString()}`,
         );
         if (r.summaries.length > 0) console.log(`${roundsTable(r.summaries, r.initial)}\n`);
+        for (const line of modelLines(r.models)) console.log(line);
+        for (const line of refreshLines(r.refreshes)) console.log(line);
       }
     return 0;
   } finally {

@@ -1,6 +1,6 @@
 // One co-evolution round, SPEC §3 step by step. Deterministic: every effect is an
 // activity, every payload an id or a count.
-import { proxyActivities, setHandler } from '@temporalio/workflow';
+import { patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities, RoundSummary } from '../activities';
 import { Progress, progressQuery } from './progress';
 
@@ -95,6 +95,14 @@ export async function roundWorkflow({ runId, round, settings }: RoundInput): Pro
   if (round > 1) await once('utility weights', () => work.fillUtilityWeights(ref));
   // 5. Self-verification of too-difficult problems.
   await stage('self-verify', set.batches, (batch) => work.selfVerifyBatch({ ...ref, batch }));
+  // 12. Train the Generator on the last rounds' weighted triples (weights and drops are known
+  // now), so this round's refinements can be written by it.
+  if (round > 1 && patched('train-generator'))
+    await once('train generator', async () => {
+      const outcome = await training.trainGenerator(ref);
+      if (outcome.trained) await work.serveGenerator({ runId, model: outcome.model });
+      return outcome;
+    });
   // 6. Preference pairs.
   await once('pairs', () => work.buildPairs(ref));
   // 7. Train the Solver (and hand it to serving) while 8. the Teacher refines: both only read this round's judgements.
