@@ -8,6 +8,15 @@ import { serveGenerator, trainGenerator } from './generator';
 import { judgeBatch } from './judge';
 import { buildPairs } from './pairs';
 import { refineBatch } from './refine';
+import {
+  beginRefresh,
+  finishRefresh,
+  type RefreshRef,
+  type RefreshRequest,
+  refreshAdmit,
+  refreshProbeBatch,
+  refreshWriteBatch,
+} from './refresh';
 import { type BatchRef, batchCount, type RoundRef, selectRoundSet } from './round-set';
 import { beginRound, fillUtilityWeights, finishRound, finishRun, recordStage } from './rounds';
 import { sampleBatch } from './sample';
@@ -71,6 +80,11 @@ function stages(deps: ActivityDeps) {
     recordStage: (input: Parameters<typeof recordStage>[1]) => recordStage(deps, input),
     finishRound: (ref: RoundRef & { trainedModel: string | null }) => finishRound(deps, ref),
     finishRun: (input: { runId: string }) => finishRun(deps, input),
+    beginRefresh: (request: RefreshRequest) => beginRefresh(deps, request),
+    refreshWriteBatch: (ref: RefreshRef & { batch: number }) => refreshWriteBatch(deps, ref),
+    refreshAdmit: (ref: RefreshRef) => refreshAdmit(deps, ref),
+    refreshProbeBatch: (ref: RefreshRef & { batch: number }) => refreshProbeBatch(deps, ref),
+    finishRefresh: (ref: RefreshRef) => finishRefresh(deps, ref),
   };
 }
 

@@ -76,7 +76,7 @@ export async function exportRows(db: Database, runId: string, what: What): Promi
         .orderBy(asc(problems.roundCreated), asc(problems.id));
     case 'attempts':
       // `pairEligible`: false when self-verification dropped the problem in this round
-      // (SPEC §3 step 5: it yields no pairs), so pairs can be recomputed from this export alone.
+      // (SPEC §3 step 5: it yields no pairs) and for a refresh's probes, so pairs can be recomputed from this export alone.
       return db
         .select({
           id: attempts.id,
@@ -89,7 +89,7 @@ export async function exportRows(db: Database, runId: string, what: What): Promi
           teacherVerdict: attempts.teacherVerdict,
           correct: attempts.correct,
           refreshId: attempts.refreshId,
-          pairEligible: sql<boolean>`${problems.droppedRound} is distinct from ${attempts.round}`,
+          pairEligible: sql<boolean>`${problems.droppedRound} is distinct from ${attempts.round} and ${attempts.refreshId} is null`,
         })
         .from(attempts)
         .innerJoin(

@@ -8,6 +8,7 @@ import { verifyCommand } from '../verifier/cli';
 import { exportCommand } from './export';
 import { UsageError } from './options';
 import { runCommand } from './run';
+import { SCHEDULE_USAGE, scheduleCommand } from './schedule';
 import { serverCommand } from './server';
 import { statusCommand } from './status';
 import { workerCommand } from './worker';
@@ -17,7 +18,9 @@ const USAGE = `usage: socratic <command> [options]
   run     [--config FILE] [--state-dir DIR] [--rounds N] [--seed N] [--json]
           start a run, or resume the unfinished one in the state directory
   status  [--config FILE] [--state-dir DIR] [--json]
-  export  [--config FILE] [--state-dir DIR] [--run ID|latest] --what problems|attempts|pairs|generator-data|evaluations [--format jsonl]
+  export  [--config FILE] [--state-dir DIR] [--run ID|latest] --what problems|attempts|pairs|generator-data|evaluations|models|writers|refreshes [--format jsonl]
+  ${SCHEDULE_USAGE}
+          the nightly curriculum refresh of a run on a Temporal Schedule (hosted by \`socratic worker\`)
   init    [--out FILE] [--force]      write a commented example config (socratic.yaml)
   worker  [--config FILE] [--state-dir DIR]   a worker on its own (cluster mode: TEMPORAL_ADDRESS, DATABASE_URL)
   verify  --gold G --pred P | --jsonl  compare final answers (MathRule)
@@ -40,6 +43,8 @@ export async function main(argv: string[]): Promise<number> {
         return await serverCommand(rest);
       case 'worker':
         return await workerCommand(rest);
+      case 'schedule':
+        return await scheduleCommand(rest);
       case 'verify':
         return await verifyCommand(rest);
       case 'lab':

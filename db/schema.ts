@@ -227,7 +227,7 @@ export const refreshProblems = pgTable(
     answer: text('answer'),
     solution: text('solution'),
     status: text('status', {
-      enum: ['written', 'rejected', 'admitted', 'kept', 'out-of-band'],
+      enum: ['planned', 'written', 'rejected', 'admitted', 'kept', 'out-of-band'],
     }).notNull(),
     reason: text('reason'),
     detail: text('detail'),

@@ -19,7 +19,11 @@ export function assertPairsFollowFromAttempts(
   const droppedRound = new Map(problems.map((p) => [p.id, p.droppedRound]));
   const groups = new Map<string, Row[]>();
   for (const a of attempts) {
-    assert.equal(a.pairEligible, droppedRound.get(a.problemId) !== a.round, `attempt ${a.id}`);
+    assert.equal(
+      a.pairEligible,
+      droppedRound.get(a.problemId) !== a.round && a.refreshId == null,
+      `attempt ${a.id}`,
+    );
     const key = `${a.round}|${a.problemId}`;
     if (!groups.has(key)) groups.set(key, []);
     groups.get(key)!.push(a);
