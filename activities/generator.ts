@@ -27,6 +27,9 @@ import { trainActivity } from './trainer';
 
 export type ModelRow = typeof models.$inferSelect;
 
+/** A round bound above every round (an int4 column). */
+export const ALL_ROUNDS = 2 ** 31 - 1;
+
 /** The latest Generator trained in a round up to `upToRound`, or null while the base model serves. */
 export async function latestGenerator(
   db: Database,

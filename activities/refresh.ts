@@ -13,7 +13,7 @@ import { NewProblemReply } from '../prompts/replies';
 import { extractAnswer, verify } from '../verifier';
 import { admissionGate, problemId } from './admit';
 import { type ActivityDeps, runConfig } from './deps';
-import { generateRequest, latestGenerator } from './generator';
+import { ALL_ROUNDS, generateRequest, latestGenerator } from './generator';
 import { batchCount, batchSlice } from './round-set';
 import { requestSeed } from './sample';
 import { ensureSolverServed, solverFor } from './train';
@@ -114,7 +114,7 @@ export async function beginRefresh(
     request.refreshId,
   ).slice(0, count);
 
-  const generator = await latestGenerator(deps.db, request.runId, Number.MAX_SAFE_INTEGER);
+  const generator = await latestGenerator(deps.db, request.runId, ALL_ROUNDS);
   const writerRole = generator ? 'generator' : 'teacher';
   const writerModel = generator?.servedName ?? config.roles.teacher.model;
   await deps.db.transaction(async (tx) => {

@@ -1,7 +1,7 @@
 // `socratic export`: a run's records as JSON lines on stdout, in a stable order.
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import { writerReport } from '../activities/generator';
+import { ALL_ROUNDS, writerReport } from '../activities/generator';
 import { Config } from '../config/schema';
 import type { Database } from '../db/client';
 import {
@@ -157,7 +157,7 @@ export async function exportRows(db: Database, runId: string, what: What): Promi
     case 'writers': {
       const [run] = await db.select().from(runs).where(eq(runs.id, runId));
       const config = Config.parse(run!.config);
-      return writerReport(db, runId, Number.MAX_SAFE_INTEGER, config.generator.band);
+      return writerReport(db, runId, ALL_ROUNDS, config.generator.band);
     }
     case 'refreshes':
       return db
@@ -194,7 +194,7 @@ export async function modelRows(db: Database, runId: string) {
     .orderBy(asc(models.role), asc(models.round));
   const byName = new Map(rows.map((m) => [m.servedName, m]));
   const figures = new Map(
-    (await writerReport(db, runId, Number.MAX_SAFE_INTEGER, config.generator.band)).map((w) => [
+    (await writerReport(db, runId, ALL_ROUNDS, config.generator.band)).map((w) => [
       w.model,
       w,
     ]),
