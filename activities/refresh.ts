@@ -117,6 +117,7 @@ export async function beginRefresh(
   const generator = await latestGenerator(deps.db, request.runId, ALL_ROUNDS);
   const writerRole = generator ? 'generator' : 'teacher';
   const writerModel = generator?.servedName ?? config.roles.teacher.model;
+  const solverModel = await solverFor(deps, request.runId, round + 1);
   await deps.db.transaction(async (tx) => {
     await tx
       .insert(refreshProblems)
@@ -142,7 +143,7 @@ export async function beginRefresh(
         status: 'running',
         writerRole,
         writerModel,
-        solverModel: await solverFor(deps, request.runId, round + 1),
+        solverModel,
         band: request.band ?? config.refresh.band,
         counts: {},
       })
