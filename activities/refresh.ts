@@ -16,6 +16,7 @@ import { type ActivityDeps, runConfig } from './deps';
 import { ALL_ROUNDS, generateRequest, latestGenerator } from './generator';
 import { batchCount, batchSlice } from './round-set';
 import { requestSeed } from './sample';
+import { ensureServed } from './serving/ensure-served';
 import { ensureSolverServed, solverFor } from './train';
 
 export interface RefreshRequest {
@@ -169,6 +170,8 @@ export async function refreshWriteBatch(
 ): Promise<{ written: number; invalid: number }> {
   const config = await runConfig(deps.db, ref.runId);
   const refresh = (await refreshRow(deps, ref.refreshId))!;
+  if (refresh.writerRole === 'generator')
+    await ensureServed(deps, ref.runId, 'generator', refresh.writerModel!);
   let written = 0;
   let invalid = 0;
   await Promise.all(

@@ -18,7 +18,12 @@ test('a refresh schedule adds in-band problems to the next round, until it is de
   timeout: 900_000,
 }, async () => {
   const dir = tempDir();
-  const config = writeSmallConfig(dir, `temporal:\n  taskQueue: ${taskQueue}\n`, { rounds: 1 });
+  // Two rounds with a Generator trained in round 2: the refreshes are its to write.
+  const config = writeSmallConfig(
+    dir,
+    `temporal:\n  taskQueue: ${taskQueue}\ngenerator:\n  trainEvery: 1\n`,
+    { rounds: 2 },
+  );
   const env = { TEMPORAL_ADDRESS: testTemporal().address };
   const cli = async (...args: string[]) => {
     const result = await runCli([...args, '--config', config], env);
@@ -68,7 +73,9 @@ test('a refresh schedule adds in-band problems to the next round, until it is de
   assert.equal(refreshes.length, 2);
   for (const r of refreshes) {
     assert.equal(r.status, 'completed');
-    assert.equal(r.writerRole, 'teacher', 'no Generator is trained: the Teacher writes');
+    assert.equal(r.writerRole, 'generator', 'the latest Generator writes');
+    assert.match(String(r.writerModel), /^generator-.*-r2$/);
+    assert.equal(r.round, 2, 'aimed at the last finished round');
     const counts = r.counts as Record<string, number>;
     assert.equal(counts.planned, 12);
     assert.ok(counts.written! >= counts.admitted! && counts.admitted! >= counts.kept!);
@@ -80,7 +87,8 @@ test('a refresh schedule adds in-band problems to the next round, until it is de
   assert.ok(kept.length > 0, 'the refreshes kept problems');
   const ids = new Set(problems.map((p) => p.id));
   for (const p of kept) {
-    assert.equal(p.origin, 'teacher');
+    assert.equal(p.origin, 'generator');
+    assert.match(String(p.writerModel), /^generator-.*-r2$/);
     assert.ok(ids.has(p.parentId), 'lineage: the failed problem it aims at');
     assert.ok(refreshes.some((r) => r.id === p.refreshId));
     const probes = attempts.filter((a) => a.problemId === p.id && a.refreshId === p.refreshId);
@@ -92,12 +100,12 @@ test('a refresh schedule adds in-band problems to the next round, until it is de
   const keptCount = refreshes.reduce((n, r) => n + (r.counts as Record<string, number>).kept!, 0);
   assert.equal(kept.length, keptCount);
 
-  // The next round's set takes them (round 2's fresh problems are those added after round 1).
+  // The next round's set takes them (round 3's fresh problems are those added after round 2).
   const database = await openDatabase({ dataDir: path.join(dir, 'state', 'pgdata') });
   try {
-    await selectRoundSet(database.db, { runId, round: 2 }, { seed: 3, replayRatio: 0.25 });
-    const next = new Set(await roundProblemIds(database.db, { runId, round: 2 }));
-    for (const p of kept) assert.ok(next.has(p.id as string), `${p.id} in round 2's set`);
+    await selectRoundSet(database.db, { runId, round: 3 }, { seed: 3, replayRatio: 0.25 });
+    const next = new Set(await roundProblemIds(database.db, { runId, round: 3 }));
+    for (const p of kept) assert.ok(next.has(p.id as string), `${p.id} in round 3's set`);
   } finally {
     await database.close();
   }
