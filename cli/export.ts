@@ -194,10 +194,7 @@ export async function modelRows(db: Database, runId: string) {
     .orderBy(asc(models.role), asc(models.round));
   const byName = new Map(rows.map((m) => [m.servedName, m]));
   const figures = new Map(
-    (await writerReport(db, runId, ALL_ROUNDS, config.generator.band)).map((w) => [
-      w.model,
-      w,
-    ]),
+    (await writerReport(db, runId, ALL_ROUNDS, config.generator.band)).map((w) => [w.model, w]),
   );
   return rows.map((m) => {
     const parent = m.parentModelId ? null : m.parentName ? byName.get(m.parentName) : undefined;
