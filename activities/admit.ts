@@ -21,20 +21,35 @@ export function answerParses(answer: string): boolean {
   return answer.length <= MAX_ANSWER_CHARS && parseAnswer(answer) !== null;
 }
 
-export async function admitRefinements(
-  deps: ActivityDeps,
-  ref: RoundRef,
-): Promise<{ admitted: number; rejected: Record<string, number> }> {
-  const config = await runConfig(deps.db, ref.runId);
+/**
+ * The step-9 checks against a run's curriculum as it stands, for a stream of candidates:
+ * `check` says whether one may enter; `add` records one that did, so later ones are
+ * checked against it too. Used by rounds and curriculum refreshes alike.
+ */
+export async function admissionGate(deps: ActivityDeps, runId: string) {
+  const config = await runConfig(deps.db, runId);
   const limits = config.loop.admission;
   const curriculum = new TextIndex(limits.ngram);
   const existing = await deps.db
     .select({ id: problems.id, text: problems.text, subject: problems.subject })
     .from(problems)
-    .where(eq(problems.runId, ref.runId));
+    .where(eq(problems.runId, runId));
   const subjects = new Map(existing.map((p) => [p.id, p.subject]));
   for (const p of existing) curriculum.add(p.text);
   const benchmarks = await benchmarkIndex(config);
+  return {
+    subjects,
+    check: (text: string, answer: string) =>
+      admit({ text, answer, answerParses: answerParses(answer) }, curriculum, benchmarks, limits),
+    add: (text: string) => curriculum.add(text),
+  };
+}
+
+export async function admitRefinements(
+  deps: ActivityDeps,
+  ref: RoundRef,
+): Promise<{ admitted: number; rejected: Record<string, number> }> {
+  const gate = await admissionGate(deps, ref.runId);
 
   const candidates = await deps.db
     .select()
@@ -58,12 +73,7 @@ export async function admitRefinements(
       admitted++;
       continue;
     }
-    const verdict = admit(
-      { text, answer, answerParses: answerParses(answer) },
-      curriculum,
-      benchmarks,
-      limits,
-    );
+    const verdict = gate.check(text, answer);
     if (verdict.admitted) {
       const id = problemId(ref.runId, text);
       await deps.db.transaction(async (tx) => {
@@ -76,10 +86,11 @@ export async function admitRefinements(
             answer,
             solution: candidate.solution,
             origin: candidate.author,
+            writerModel: candidate.writerModel,
             parentId: candidate.sourceProblemId,
             parentAttemptId: candidate.sourceAttemptId,
             roundCreated: ref.round,
-            subject: subjects.get(candidate.sourceProblemId) ?? null,
+            subject: gate.subjects.get(candidate.sourceProblemId) ?? null,
           })
           .onConflictDoNothing();
         await tx
@@ -87,7 +98,7 @@ export async function admitRefinements(
           .set({ status: 'admitted', problemId: id })
           .where(eq(refinements.id, candidate.id));
       });
-      curriculum.add(text);
+      gate.add(text);
       admitted++;
     } else {
       tally(verdict.reason);

@@ -5,10 +5,20 @@ import { databaseFailure } from '../db/failure';
 import { admitRefinements } from './admit';
 import { type ActivityDeps, runConfig } from './deps';
 import { type EvaluationRef, evaluateBatch, evaluationPlan, recordEvaluation } from './evaluate';
+import { serveGenerator, trainGenerator } from './generator';
 import { judgeBatch } from './judge';
 import { buildPairs } from './pairs';
 import { referenceSolutionsBatch } from './reference-solutions';
 import { refineBatch } from './refine';
+import {
+  beginRefresh,
+  finishRefresh,
+  type RefreshRef,
+  type RefreshRequest,
+  refreshAdmit,
+  refreshProbeBatch,
+  refreshWriteBatch,
+} from './refresh';
 import { type BatchRef, batchCount, type RoundRef, selectRoundSet } from './round-set';
 import {
   beginRound,
@@ -72,6 +82,9 @@ function stages(deps: ActivityDeps) {
     warmStartSolver: (input: { runId: string }) => warmStartSolver(deps, input),
     serveSolver: ({ runId, model }: { runId: string; model: string }) =>
       ensureSolverServed(deps, runId, model),
+    trainGenerator: (ref: RoundRef) => trainGenerator(deps, ref),
+    serveGenerator: ({ runId, model }: { runId: string; model: string }) =>
+      serveGenerator(deps, runId, model),
     refineBatch: (ref: BatchRef) => refineBatch(deps, ref),
     admitRefinements: (ref: RoundRef) => admitRefinements(deps, ref),
     evaluationPlan: ({ runId }: { runId: string }) => evaluationPlan(deps, runId),
@@ -84,18 +97,22 @@ function stages(deps: ActivityDeps) {
     finishRound: (ref: RoundRef & { trainedModel: string | null }) => finishRound(deps, ref),
     finishRun: (input: Parameters<typeof finishRun>[1]) => finishRun(deps, input),
     setRunStatus: (input: Parameters<typeof setRunStatus>[1]) => setRunStatus(deps, input),
+    beginRefresh: (request: RefreshRequest) => beginRefresh(deps, request),
+    refreshWriteBatch: (ref: RefreshRef & { batch: number }) => refreshWriteBatch(deps, ref),
+    refreshAdmit: (ref: RefreshRef) => refreshAdmit(deps, ref),
+    refreshProbeBatch: (ref: RefreshRef & { batch: number }) => refreshProbeBatch(deps, ref),
+    finishRefresh: (ref: RefreshRef) => finishRefresh(deps, ref),
   };
 }
 
 export type Activities = ReturnType<typeof stages>;
 
-/** Heartbeat only from the trainer's own lines (see `alive`). */
-const TRAINER_ACTIVITIES = ['trainSolver', 'warmStartSolver'];
+/** Activities whose heartbeats come from the trainer itself (see `alive`). */
+const TRAINING = new Set(['trainSolver', 'warmStartSolver', 'trainGenerator']);
 
 export function createActivities(deps: ActivityDeps): Activities {
   const activities: Record<string, (input: never) => Promise<unknown>> = stages(deps);
   for (const [name, run] of Object.entries(activities))
-    if (!TRAINER_ACTIVITIES.includes(name))
-      activities[name] = (input: never) => alive(() => run(input));
+    if (!TRAINING.has(name)) activities[name] = (input: never) => alive(() => run(input));
   return activities as Activities;
 }

@@ -7,6 +7,7 @@ import { refinements } from '../db/schema';
 import { PROMPT_VERSIONS, refineHarderPrompt, refineTargetedPrompt } from '../prompts';
 import { NewProblemReply, REPLY_FORMATS } from '../prompts/replies';
 import { type ActivityDeps, runConfig } from './deps';
+import { generateRequest, writerFor } from './generator';
 import { attemptsOf, type BatchRef, problemsOfRound } from './round-set';
 import { requestSeed } from './sample';
 import { settleAll } from './settle';
@@ -57,19 +58,24 @@ export async function refineBatch(
               reference: source.answer,
               successfulAttempt: attempt.text,
             });
+      const teacherRequest = {
+        role: 'teacher' as const,
+        model: config.roles.teacher.model,
+        promptVersion:
+          mode === 'targeted' ? PROMPT_VERSIONS.refineTargeted : PROMPT_VERSIONS.refineHarder,
+        messages,
+        ...taskSampling(config, mode === 'targeted' ? 'refine' : 'harden'),
+        responseFormat: REPLY_FORMATS.newProblem,
+        seed: requestSeed(config.seed, 'refine', ref.round, source.id, index),
+        runId: ref.runId,
+        round: ref.round,
+      };
+      // Who writes it (loop.problemWriter): the Generator gets the same problem and failed attempt.
+      const writer = await writerFor(deps, config, ref, source.id, index, mode);
       const reply = await deps.llm.chatValidated(
-        {
-          role: 'teacher',
-          model: config.roles.teacher.model,
-          promptVersion:
-            mode === 'targeted' ? PROMPT_VERSIONS.refineTargeted : PROMPT_VERSIONS.refineHarder,
-          messages,
-          ...taskSampling(config, mode === 'targeted' ? 'refine' : 'harden'),
-          responseFormat: REPLY_FORMATS.newProblem,
-          seed: requestSeed(config.seed, 'refine', ref.round, source.id, index),
-          runId: ref.runId,
-          round: ref.round,
-        },
+        writer.author === 'generator'
+          ? generateRequest(config, ref, { source, attempt, index, model: writer.model })
+          : teacherRequest,
         NewProblemReply,
       );
       const base = {
@@ -79,7 +85,8 @@ export async function refineBatch(
         sourceProblemId: source.id,
         sourceAttemptId: attempt.id,
         mode,
-        author: 'teacher' as const,
+        author: writer.author,
+        writerModel: writer.model,
       } as const;
       const row = reply
         ? {

@@ -15,6 +15,7 @@ import {
 } from '../db/schema';
 import { metrics } from '../metrics';
 import { type ActivityDeps, runConfig } from './deps';
+import { writerReport } from './generator';
 import type { RoundRef } from './round-set';
 import { solverFor } from './train';
 
@@ -133,6 +134,8 @@ export async function summariseRound(deps: ActivityDeps, ref: RoundRef) {
     .from(stages)
     .where(and(ofRound(stages), eq(stages.stage, 'judge')));
   const judged = (judging?.detail ?? {}) as { verdicts?: number; teacherOnlyVerdicts?: number };
+  const { band } = (await runConfig(db, ref.runId)).generator;
+  const writers = await writerReport(db, ref.runId, ref.round, band);
   const rejected: Record<string, number> = {};
   for (const o of outcomes) if (o.status === 'rejected') rejected[o.reason ?? 'unknown'] = o.n;
   return {
@@ -157,6 +160,8 @@ export async function summariseRound(deps: ActivityDeps, ref: RoundRef) {
       string,
       number
     >,
+    /** Validity and calibration of each problem writer so far (Teacher, Generator versions). */
+    writers,
   };
 }
 

@@ -4,14 +4,17 @@ import path from 'node:path';
 import { heartbeat } from '@temporalio/activity';
 import { and, desc, eq, lt } from 'drizzle-orm';
 import { contentId, runContentKey } from '../algorithm/random';
-import { type Config, LAB } from '../config/schema';
-import { environmentWithout, withheldVariables } from '../config/secrets';
+import type { Config } from '../config/schema';
+import { withheldVariables } from '../config/secrets';
 import { models } from '../db/schema';
 import { labTrainerCommand } from '../lab/trainer';
 import { type ActivityDeps, runConfig } from './deps';
 import { exportPairs } from './pairs';
 import type { RoundRef } from './round-set';
-import { handoffModel } from './serving/handoff';
+import { ensureServed, servedNameFor } from './serving/ensure-served';
+
+export { servedNameFor };
+
 import { phaseTimeouts, trainActivity } from './trainer';
 
 function roundDir(config: Config, runId: string, round: number): string {
@@ -92,7 +95,11 @@ export async function trainSolver(deps: ActivityDeps, ref: RoundRef): Promise<Tr
     },
     phaseTimeoutSeconds: phaseTimeouts(settings.phaseTimeoutSeconds),
   });
-  const servedName = servedNameFor(config, `solver-${ref.runId.slice(0, 8)}-r${ref.round}`);
+  const servedName = servedNameFor(
+    config,
+    'solver',
+    `solver-${ref.runId.slice(0, 8)}-r${ref.round}`,
+  );
   await deps.db
     .insert(models)
     .values({
@@ -115,45 +122,11 @@ export async function trainSolver(deps: ActivityDeps, ref: RoundRef): Promise<Tr
   };
 }
 
-/**
- * The name the next rounds sample and evaluate with (SPEC §6): in `static` mode the one the
- * operator serves (serving.solver.model, else roles.solver.model); otherwise the trained
- * model's own name, under which the handoff loads or deploys it.
- */
-export function servedNameFor(config: Config, trainedName: string): string {
-  const serving = config.serving.solver;
-  return serving.mode === 'static' ? (serving.model ?? config.roles.solver.model) : trainedName;
-}
-
-const served = new Set<string>();
-
-/**
- * Makes sure the serving endpoint has this Solver. Idempotent and cheap after the first
- * call: sampling calls it too, since a restarted server forgets runtime-loaded adapters.
- */
-export async function ensureSolverServed(
+/** Makes sure the serving endpoint has this Solver (see ensureServed). */
+export function ensureSolverServed(
   deps: ActivityDeps,
   runId: string,
   servedName: string,
 ): Promise<void> {
-  if (served.has(servedName)) return;
-  const config = await runConfig(deps.db, runId);
-  const [model] = await deps.db.select().from(models).where(eq(models.servedName, servedName));
-  if (model) {
-    const role = config.roles.solver;
-    const serving = config.serving.solver;
-    await handoffModel({
-      mode: serving.mode,
-      baseUrl: role.baseUrl === LAB ? deps.labUrl! : role.baseUrl,
-      apiKey: role.apiKeyEnv ? process.env[role.apiKeyEnv] : undefined,
-      modelName: servedName,
-      modelPath: model.path ?? '',
-      command: serving.mode === 'command' ? serving.command : undefined,
-      env: environmentWithout(
-        withheldVariables(config, serving.mode === 'command' ? serving.env : []),
-      ),
-      timeoutSeconds: serving.mode === 'static' ? 0 : serving.timeoutSeconds,
-    });
-  }
-  served.add(servedName);
+  return ensureServed(deps, runId, 'solver', servedName);
 }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { and, eq } from 'drizzle-orm';
-import { contentId } from '../algorithm/random';
+import { contentId, runContentKey } from '../algorithm/random';
 import { type Config, LAB } from '../config/schema';
 import { loadProblemFile, ProblemFileError } from '../data/problem-file';
 import { models } from '../db/schema';
@@ -114,7 +114,7 @@ export async function warmStartSolver(
   await deps.db
     .insert(models)
     .values({
-      id: contentId('model', runId, 'solver', WARM_START_ROUND),
+      id: contentId('model', runContentKey(runId), 'solver', WARM_START_ROUND),
       runId,
       role: 'solver',
       round: WARM_START_ROUND,

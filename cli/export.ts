@@ -1,9 +1,21 @@
 // `socratic export`: a run's records as JSON lines on stdout, in a stable order.
 import { and, asc, eq, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { ALL_ROUNDS, writerReport } from '../activities/generator';
 import { generatorExamples } from '../activities/generator-data';
 import { pairRecords } from '../activities/pairs';
+import { loadSnapshot } from '../config/load';
 import type { Database } from '../db/client';
-import { attempts, evaluations, problems, replyRejections, roundProblems } from '../db/schema';
+import {
+  attempts,
+  evaluations,
+  models,
+  problems,
+  refreshes,
+  replyRejections,
+  roundProblems,
+  runs,
+} from '../db/schema';
 import { commandConfig, parseCommand, UsageError } from './options';
 import { findRun } from './runs';
 import { openDatabaseFor } from './session';
@@ -15,6 +27,9 @@ export const EXPORTS = [
   'generator-data',
   'evaluations',
   'rejections',
+  'models',
+  'writers',
+  'refreshes',
 ] as const;
 type What = (typeof EXPORTS)[number];
 
@@ -59,6 +74,8 @@ export async function exportRows(db: Database, runId: string, what: What): Promi
           status: problems.status,
           droppedRound: problems.droppedRound,
           dropReason: problems.dropReason,
+          writerModel: problems.writerModel,
+          refreshId: problems.refreshId,
           subject: problems.subject,
           text: problems.text,
           answer: problems.answer,
@@ -68,9 +85,9 @@ export async function exportRows(db: Database, runId: string, what: What): Promi
         .orderBy(asc(problems.roundCreated), asc(problems.id));
     case 'attempts':
       // `pairEligible`: false when self-verification dropped the problem in this round
-      // (SPEC §3 step 5: it yields no pairs) or when no attempt solved it and it has no
-      // verified worked solution (step 6: no reference pairs); `noPairsReason` says which.
-      // So pairs can be recomputed from this export alone.
+      // (SPEC §3 step 5: it yields no pairs), when no attempt solved it and it has no
+      // verified worked solution (step 6: no reference pairs), and for a refresh's probes;
+      // `noPairsReason` says which. So pairs can be recomputed from this export alone.
       return db
         .select({
           id: attempts.id,
@@ -82,10 +99,11 @@ export async function exportRows(db: Database, runId: string, what: What): Promi
           ruleVerdict: attempts.ruleVerdict,
           teacherVerdict: attempts.teacherVerdict,
           correct: attempts.correct,
-          pairEligible: sql<boolean>`${problems.droppedRound} is distinct from ${attempts.round} and ${roundProblems.noReferenceReason} is null`,
+          refreshId: attempts.refreshId,
+          pairEligible: sql<boolean>`${problems.droppedRound} is distinct from ${attempts.round} and ${roundProblems.noReferenceReason} is null and ${attempts.refreshId} is null`,
           noPairsReason: sql<
             string | null
-          >`case when ${problems.droppedRound} = ${attempts.round} then 'dropped by self-verification: ' || coalesce(${problems.dropReason}, '') else ${roundProblems.noReferenceReason} end`,
+          >`case when ${attempts.refreshId} is not null then 'a curriculum refresh probe' when ${problems.droppedRound} = ${attempts.round} then 'dropped by self-verification: ' || coalesce(${problems.dropReason}, '') else ${roundProblems.noReferenceReason} end`,
         })
         .from(attempts)
         .innerJoin(
@@ -153,7 +171,71 @@ export async function exportRows(db: Database, runId: string, what: What): Promi
           asc(replyRejections.promptVersion),
           asc(replyRejections.id),
         );
+    case 'models':
+      return modelRows(db, runId);
+    case 'writers': {
+      const [run] = await db.select().from(runs).where(eq(runs.id, runId));
+      const config = loadSnapshot(run!.config);
+      return writerReport(db, runId, ALL_ROUNDS, config.generator.band);
+    }
+    case 'refreshes':
+      return db
+        .select({
+          id: refreshes.id,
+          round: refreshes.round,
+          status: refreshes.status,
+          reason: refreshes.reason,
+          writerRole: refreshes.writerRole,
+          writerModel: refreshes.writerModel,
+          solverModel: refreshes.solverModel,
+          band: refreshes.band,
+          counts: refreshes.counts,
+          startedAt: refreshes.startedAt,
+          finishedAt: refreshes.finishedAt,
+        })
+        .from(refreshes)
+        .where(eq(refreshes.runId, runId))
+        .orderBy(asc(refreshes.startedAt), asc(refreshes.id));
   }
 }
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * One row per trained model of any role: its parent, the rounds of data it was trained on,
+ * its examples and weight sum, the trainer's metrics; a Generator's validity and calibration.
+ */
+export async function modelRows(db: Database, runId: string) {
+  const [run] = await db.select().from(runs).where(eq(runs.id, runId));
+  const config = loadSnapshot(run!.config);
+  const rows = await db
+    .select()
+    .from(models)
+    .where(eq(models.runId, runId))
+    .orderBy(asc(models.role), asc(models.round));
+  const byName = new Map(rows.map((m) => [m.servedName, m]));
+  const figures = new Map(
+    (await writerReport(db, runId, ALL_ROUNDS, config.generator.band)).map((w) => [w.model, w]),
+  );
+  return rows.map((m) => {
+    const parent = m.parentModelId ? null : m.parentName ? byName.get(m.parentName) : undefined;
+    const writer = m.role === 'generator' ? figures.get(m.servedName) : undefined;
+    return {
+      id: m.id,
+      role: m.role,
+      round: m.round,
+      servedName: m.servedName,
+      parentModelId: m.parentModelId ?? parent?.id ?? null,
+      parentName: m.parentName,
+      // A Solver trains on every round since its parent was trained.
+      dataRounds: m.dataRounds ?? [parent ? parent.round + 1 : 1, m.round],
+      examples: m.examples,
+      weightSum: m.weightSum,
+      steps: m.steps,
+      metrics: m.metrics,
+      ...(m.role === 'generator'
+        ? { validity: writer?.validity ?? null, calibration: writer?.calibration ?? null }
+        : {}),
+    };
+  });
+}

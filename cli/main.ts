@@ -13,9 +13,12 @@ const USAGE = `usage: socratic <command> [options]
   resume  [--run ID|latest] [--config FILE] [--detach] [--json]   resume a paused, stopped or failed run (--config repairs it)
   replay  --run ID --round N --from sample|judge|self-verify|pairs|train|refine|admit|evaluate [--config FILE] [--detach] [--json]
   branch  --run ID --after-round N [--config FILE] [--seed N] [--rounds N] [--detach] [--json]
-  export  [--config FILE] [--state-dir DIR] [--run ID|latest] --what problems|attempts|pairs|generator-data|evaluations|rejections [--format jsonl]
+  export  [--config FILE] [--state-dir DIR] [--run ID|latest] --what problems|attempts|pairs|generator-data|evaluations|rejections|models|writers|refreshes [--format jsonl]
   report  [--config FILE] [--state-dir DIR] [--run ID|latest] [--out FILE]
           a self-contained HTML report: charts, figures, problem lineage
+  schedule create --run ID (--cron "0 2 * * *" [--timezone Europe/Paris] | --every 1m) [--count N] [--band 0.2,0.8]
+          schedule list | describe | pause | unpause | delete | trigger [--wait]   (each --run ID)
+          the nightly curriculum refresh of a run on a Temporal Schedule (hosted by \`socratic worker\`)
   init    [--out FILE] [--force]      write a commented example config (socratic.yaml)
   worker  [--config FILE] [--state-dir DIR]   a worker on its own (cluster mode: TEMPORAL_ADDRESS, DATABASE_URL)
   verify  --gold G --pred P | --jsonl  compare final answers (MathRule)
@@ -53,6 +56,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./server.js')).serverCommand(rest);
       case 'worker':
         return await (await import('./worker.js')).workerCommand(rest);
+      case 'schedule':
+        return await (await import('./schedule.js')).scheduleCommand(rest);
       case 'verify':
         return await (await import('../verifier/cli.js')).verifyCommand(rest);
       case 'lab':

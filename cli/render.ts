@@ -19,6 +19,18 @@ const entries = (o: Record<string, number>) =>
     .map(([k, v]) => `${k} ${v}`)
     .join(', ') || '—';
 
+/** Each problem writer's validity and calibration so far, e.g. "teacher 92% / 40%". */
+function writersCell(s: RoundSummary): string {
+  return (
+    (s.writers ?? [])
+      .map(
+        (w) =>
+          `${w.author === 'teacher' ? 'teacher' : w.model} ${pct(w.validity ?? undefined)} / ${pct(w.calibration ?? undefined)}`,
+      )
+      .join(', ') || '—'
+  );
+}
+
 /** The per-round table: one column per round. */
 export function roundsTable(
   summaries: RoundSummary[],
@@ -41,6 +53,7 @@ export function roundsTable(
     ['admitted', (s) => String(s.admitted)],
     ['rejected', (s) => entries(s.rejected)],
     ['tokens', (s) => entries(s.tokens)],
+    ['writers: valid / calibrated', (s) => writersCell(s)],
     ...benchmarks.map((b): [string, (s: RoundSummary) => string] => [
       `eval ${b} (initial ${pct(initialAccuracy[b])})`,
       (s) => pct(s.evaluation[b]),
@@ -57,4 +70,55 @@ export function roundsTable(
         .trimEnd(),
     )
     .join('\n');
+}
+
+const num = (x: number | null | undefined, digits = 2) =>
+  x === null || x === undefined ? '—' : x.toFixed(digits);
+
+/** The trained models of a run, one line each (Generators with validity and calibration). */
+export function modelLines(
+  models: {
+    role: string;
+    round: number;
+    servedName: string;
+    dataRounds: number[];
+    examples: number | null;
+    weightSum: number | null;
+    steps: number | null;
+    validity?: number | null;
+    calibration?: number | null;
+  }[],
+): string[] {
+  if (models.length === 0) return [];
+  return [
+    'trained models:',
+    ...models.map(
+      (m) =>
+        `  ${m.role.padEnd(9)} round ${m.round}  ${m.servedName}  data rounds ${m.dataRounds.join('–')}` +
+        `  steps ${m.steps ?? '—'}` +
+        (m.role === 'generator'
+          ? `  examples ${m.examples ?? '—'}  weight ${num(m.weightSum)}  valid ${pct(m.validity ?? undefined)}  calibrated ${pct(m.calibration ?? undefined)}`
+          : ''),
+    ),
+  ];
+}
+
+/** A run's curriculum refreshes, one line each. */
+export function refreshLines(refreshes: object[]): string[] {
+  if (refreshes.length === 0) return [];
+  return [
+    'curriculum refreshes:',
+    ...(
+      refreshes as {
+        id: string;
+        status: string;
+        reason: string | null;
+        writerModel: string | null;
+        counts: Record<string, number> | null;
+      }[]
+    ).map(
+      (r) =>
+        `  ${r.id}  ${r.status}${r.reason ? ` (${r.reason})` : ''}  ${r.writerModel ?? ''}  ${entries(r.counts ?? {})}`,
+    ),
+  ];
 }

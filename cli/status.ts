@@ -6,8 +6,9 @@ import { runs } from '../db/schema';
 import { roundWorkflowId } from '../workflows/ids';
 import { progressQuery } from '../workflows/progress';
 import { statusQuery } from '../workflows/run';
+import { exportRows, modelRows } from './export';
 import { commandConfig, parseCommand } from './options';
-import { roundsTable, stageLine } from './render';
+import { modelLines, refreshLines, roundsTable, stageLine } from './render';
 import { existingReport } from './report';
 import { completedSummaries, initialAccuracy } from './runs';
 import { connect, openDatabaseFor } from './session';
@@ -52,6 +53,8 @@ export async function statusCommand(argv: string[]): Promise<number> {
         report: existingReport(config, run.id) ?? null,
         summaries: rounds,
         initial,
+        models: await modelRows(database.db, run.id),
+        refreshes: await exportRows(database.db, run.id, 'refreshes'),
       });
     }
     if (values.json) console.log(JSON.stringify({ runs: report }));
@@ -67,6 +70,8 @@ export async function statusCommand(argv: string[]): Promise<number> {
         );
         if (r.error) console.log(`  ${r.status === 'failed' ? 'failed' : 'note'}: ${r.error}`);
         if (r.summaries.length > 0) console.log(`${roundsTable(r.summaries, r.initial)}\n`);
+        for (const line of modelLines(r.models)) console.log(line);
+        for (const line of refreshLines(r.refreshes)) console.log(line);
         if (r.report) console.log(`report: ${r.report}\n`);
       }
     return 0;

@@ -1,5 +1,6 @@
 // `socratic worker`: a worker process of its own, for a cluster (a Temporal server and
-// PostgreSQL shared by several processes). `socratic run` hosts one in-process already.
+// PostgreSQL shared by several processes), and the host of scheduled curriculum refreshes
+// (`socratic schedule`). `socratic run` hosts one in-process already.
 import { createWorker, installRuntimeWithMetrics } from '../workers/worker';
 import { commandConfig, parseCommand } from './options';
 import { connect, openSession } from './session';

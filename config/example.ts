@@ -31,6 +31,12 @@ const LINE_COMMENTS: Record<string, string> = {
   'loop.batchSize': 'problems per sampling/judging activity',
   'loop.refinementsPerProblem': 'new problems per source problem',
   'loop.trainFromRound': 'earlier rounds only collect pairs',
+  'loop.problemWriter': 'teacher | generator | mixed: who writes targeted refinements',
+  'loop.generatorShare': "mixed: the Generator's share",
+  'generator.trainEvery': 'rounds between Generator trainings (from round 2); 0 = never',
+  'generator.band': 'success-rate band that counts as calibrated',
+  'refresh.count': 'problems written per refresh',
+  'refresh.band': 'kept when the Solver succeeds this often',
   'loop.validationFraction': 'preference pairs held out',
   'loop.utility': 'Generator sample weight exp(-(s - mu)^2 / (2 sigma^2))',
   'loop.admission': 'checks a new problem must pass to join the curriculum',
@@ -74,6 +80,14 @@ const HEADERS: Record<string, string[]> = {
   ],
   'loop.judgePolicy': [
     'How the rule verifier and the Teacher combine: rule-first | teacher-first | both | rule-only',
+  ],
+  generator: [
+    'The Generator (SPEC §3 step 12): distilled from the Teacher by value-weighted SFT on',
+    'its targeted refinements, weighted by U(s) measured in the next round.',
+  ],
+  refresh: [
+    'The nightly curriculum refresh (socratic schedule create --run ID ...): new problems',
+    'from recent failures, probed by the current Solver, kept inside the band.',
   ],
   trainer: ['How models are trained: a separate process that follows the trainer contract.'],
   'trainer.*.command': [
@@ -126,6 +140,7 @@ const OPTIONAL_AFTER: Record<string, [string, string?][]> = {
   'roles.*.model': [['apiKeyEnv: OPENAI_API_KEY', 'variable holding the API key (not the key)']],
   'roles.*.concurrency': [['topP: 0.95']],
   'tasks.*.temperature': [['maxTokens: 4096']],
+  'refresh.count': [['k: 8', 'probe attempts per problem; default loop.k']],
   'trainer.*.maxAttempts': [['outputRoot: models', 'checkpoints; default <stateDir>/models']],
   'evaluation.topP': [
     ['maxProblems: 50', 'first N per benchmark, for quick runs'],

@@ -92,6 +92,10 @@ const roleBudget = z
   .strict()
   .prefault({});
 
+const band = z
+  .tuple([z.number().min(0).max(1), z.number().min(0).max(1)])
+  .refine(([low, high]) => low <= high, 'the band is [low, high] with low <= high');
+
 const benchmark = z.object({ name: z.string().min(1), path: z.string().min(1) }).strict();
 
 export const Config = z
@@ -119,6 +123,10 @@ export const Config = z
           .enum(['rule-first', 'teacher-first', 'both', 'rule-only'])
           .default('rule-first'),
         refinementsPerProblem: z.number().int().nonnegative().default(1),
+        /** Who writes the targeted refinements of step 8 (harder variants stay the Teacher's). */
+        problemWriter: z.enum(['teacher', 'generator', 'mixed']).default('teacher'),
+        /** mixed: the share of targeted refinements the Generator writes. */
+        generatorShare: z.number().min(0).max(1).default(0.5),
         /** Rounds before this one only accumulate pairs (the official code trains from round 3). */
         trainFromRound: z.number().int().positive().default(1),
         validationFraction: z.number().min(0).max(0.5).default(0.1),
@@ -156,6 +164,26 @@ export const Config = z
             lora_dropout: 0.1,
             num_train_epochs: 1,
           }),
+      })
+      .strict()
+      .prefault({}),
+    generator: z
+      .object({
+        /** Train the Generator (SPEC §3 step 12) every N rounds, the first from round 2 on; 0 = never. */
+        trainEvery: z.number().int().nonnegative().default(0),
+        /** A written problem is calibrated when its measured success rate lands in this band. */
+        band: band.default([0.2, 0.8]),
+      })
+      .strict()
+      .prefault({}),
+    refresh: z
+      .object({
+        /** Problems the Generator (the Teacher while none is trained) writes per refresh. */
+        count: z.number().int().positive().default(16),
+        /** Probe attempts per written problem; unset = loop.k. */
+        k: z.number().int().min(2).optional(),
+        /** Kept when the current Solver's success rate falls inside [low, high]. */
+        band: band.default([0.2, 0.8]),
       })
       .strict()
       .prefault({}),

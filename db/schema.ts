@@ -84,6 +84,10 @@ export const problems = pgTable(
       .default('active'),
     droppedRound: integer('dropped_round'),
     dropReason: text('drop_reason'),
+    /** The model that wrote it (a Teacher or Generator model id); null for seeds. */
+    writerModel: text('writer_model'),
+    /** Added by a curriculum refresh (SPEC §4), not by a round. */
+    refreshId: text('refresh_id'),
   },
   (t) => [
     primaryKey({ columns: [t.runId, t.id] }),
@@ -127,6 +131,8 @@ export const attempts = pgTable(
     errorAnalysis: text('error_analysis'),
     correct: boolean('correct'),
     completionTokens: integer('completion_tokens').notNull().default(0),
+    /** A curriculum refresh's probe, not a round's sample. */
+    refreshId: text('refresh_id'),
   },
   (t) => [index('attempts_round_idx').on(t.runId, t.round, t.problemId)],
 );
@@ -157,6 +163,8 @@ export const refinements = pgTable(
     sourceAttemptId: text('source_attempt_id').notNull(),
     mode: text('mode', { enum: ['targeted', 'harder'] }).notNull(),
     author: text('author', { enum: ['teacher', 'generator'] }).notNull(),
+    /** The Teacher or Generator model that wrote it. */
+    writerModel: text('writer_model'),
     text: text('text'),
     answer: text('answer'),
     solution: text('solution'),
@@ -182,8 +190,60 @@ export const models = pgTable('models', {
   parentName: text('parent_name'),
   steps: integer('steps'),
   metrics: jsonb('metrics'),
+  /** The model it was trained from (null: a base model). */
+  parentModelId: text('parent_model_id'),
+  /** Rounds whose data it was trained on, [first, last]. */
+  dataRounds: jsonb('data_rounds').$type<[number, number]>(),
+  examples: integer('examples'),
+  /** Generator: the sum of the U(q') weights of its examples. */
+  weightSum: doublePrecision('weight_sum'),
   createdAt: createdAt(),
 });
+
+/** One curriculum refresh (SPEC §4): what it wrote, admitted, probed and kept, by reason. */
+export const refreshes = pgTable('refreshes', {
+  id: text('id').primaryKey(),
+  runId: text('run_id').notNull(),
+  /** Kept problems join the curriculum as if added by this round, so the next round's set takes them. */
+  round: integer('round').notNull(),
+  status: text('status', { enum: ['running', 'completed', 'skipped'] }).notNull(),
+  /** Why it was skipped. */
+  reason: text('reason'),
+  writerRole: text('writer_role', { enum: ['teacher', 'generator'] }),
+  writerModel: text('writer_model'),
+  solverModel: text('solver_model'),
+  band: jsonb('band').$type<[number, number]>(),
+  counts: jsonb('counts').$type<Record<string, number>>(),
+  startedAt: createdAt(),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+});
+
+/** A problem a refresh wrote, and its fate. */
+export const refreshProblems = pgTable(
+  'refresh_problems',
+  {
+    id: text('id').primaryKey(),
+    refreshId: text('refresh_id').notNull(),
+    runId: text('run_id').notNull(),
+    index: integer('index').notNull(),
+    sourceProblemId: text('source_problem_id').notNull(),
+    sourceAttemptId: text('source_attempt_id').notNull(),
+    writerModel: text('writer_model').notNull(),
+    text: text('text'),
+    answer: text('answer'),
+    solution: text('solution'),
+    status: text('status', {
+      enum: ['planned', 'written', 'rejected', 'admitted', 'kept', 'out-of-band'],
+    }).notNull(),
+    reason: text('reason'),
+    detail: text('detail'),
+    problemId: text('problem_id'),
+    correct: integer('correct'),
+    k: integer('k'),
+    successRate: doublePrecision('success_rate'),
+  },
+  (t) => [index('refresh_problems_idx').on(t.refreshId, t.index)],
+);
 
 export const evaluations = pgTable(
   'evaluations',

@@ -1,3 +1,4 @@
 // Everything the worker's workflow bundle holds.
+export { refreshWorkflow } from './refresh';
 export { roundWorkflow } from './round';
 export { runWorkflow } from './run';

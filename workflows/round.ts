@@ -176,6 +176,14 @@ async function round({ runId, round, settings }: RoundInput, control: RunControl
     await stage('reference solutions', set.batches, (batch) =>
       work.referenceSolutionsBatch({ ...ref, batch }),
     );
+  // 12. Train the Generator on the last rounds' weighted triples (weights and drops are known
+  // now), so this round's refinements can be written by it.
+  if (round > 1 && patched('train-generator'))
+    await once('train generator', async () => {
+      const outcome = await training.trainGenerator(ref);
+      if (outcome.trained) await work.serveGenerator({ runId, model: outcome.model });
+      return outcome;
+    });
   // 6. Preference pairs.
   await once('pairs', () => work.buildPairs(ref));
   // 7. Train the Solver (and hand it to serving) while 8. the Teacher refines: both only read this round's judgements.

@@ -22,7 +22,8 @@ export function assertPairsFollowFromAttempts(
   for (const a of attempts) {
     const dropped = droppedRound.get(a.problemId) === a.round;
     assert.equal(a.pairEligible, a.noPairsReason === null, `attempt ${a.id}`);
-    if (dropped) assert.match(String(a.noPairsReason), /^dropped by self-verification/);
+    if (a.refreshId != null) assert.match(String(a.noPairsReason), /refresh probe/);
+    else if (dropped) assert.match(String(a.noPairsReason), /^dropped by self-verification/);
     else if (!a.pairEligible) assert.match(String(a.noPairsReason), /^no verified reference/);
     const key = `${a.round}|${a.problemId}`;
     if (!groups.has(key)) groups.set(key, []);

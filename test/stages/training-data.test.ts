@@ -445,12 +445,12 @@ describe('training data as the paper defines it', () => {
     assert.equal(await solverFor(env.deps, runId, 2), 'operator-solver');
     // The other modes serve the trained model under its own name.
     const lora = Config.parse({ serving: { solver: { mode: 'vllm-lora' } } });
-    assert.equal(servedNameFor(lora, 'solver-abc-r1'), 'solver-abc-r1');
+    assert.equal(servedNameFor(lora, 'solver', 'solver-abc-r1'), 'solver-abc-r1');
     const unnamed = Config.parse({
       serving: { solver: { mode: 'static' } },
       roles: { solver: { model: 'base' } },
     });
-    assert.equal(servedNameFor(unnamed, 'solver-abc-r1'), 'base');
+    assert.equal(servedNameFor(unnamed, 'solver', 'solver-abc-r1'), 'base');
   });
 });
 
