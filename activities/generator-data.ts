@@ -4,7 +4,7 @@
 // U(q′)); no problem self-verification dropped takes part (paper App. I). In the WSFT
 // trainer's conversational {prompt, completion, weight} format: the prompt is the
 // Generator's own chat messages, the completion the Teacher's JSON reply.
-import { and, asc, eq, isNotNull } from 'drizzle-orm';
+import { and, asc, eq, gte, isNotNull, lte } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../db/client';
 import { attempts, problems, refinements } from '../db/schema';
@@ -21,7 +21,12 @@ export interface GeneratorExample {
   weight: number;
 }
 
-export async function generatorExamples(db: Database, runId: string): Promise<GeneratorExample[]> {
+/** The run's triples, or those of rounds [first, last] (a Generator's training data). */
+export async function generatorExamples(
+  db: Database,
+  runId: string,
+  rounds?: [first: number, last: number],
+): Promise<GeneratorExample[]> {
   const source = alias(problems, 'source');
   const written = alias(problems, 'written');
   const rows = await db
@@ -51,6 +56,8 @@ export async function generatorExamples(db: Database, runId: string): Promise<Ge
     .where(
       and(
         eq(refinements.runId, runId),
+        rounds ? gte(refinements.round, rounds[0]) : undefined,
+        rounds ? lte(refinements.round, rounds[1]) : undefined,
         eq(refinements.mode, 'targeted'),
         eq(refinements.status, 'admitted'),
         isNotNull(refinements.utility),

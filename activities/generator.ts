@@ -3,8 +3,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { heartbeat } from '@temporalio/activity';
-import { and, asc, desc, eq, gte, isNotNull, lte } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { and, asc, desc, eq, lte } from 'drizzle-orm';
 import {
   generatorDataRounds,
   type WriterFigures,
@@ -16,11 +15,12 @@ import { contentId, runContentKey, uniform } from '../algorithm/random';
 import type { Config } from '../config/schema';
 import { taskSampling } from '../config/tasks';
 import type { Database } from '../db/client';
-import { attempts, models, problems, refinements } from '../db/schema';
+import { models, problems, refinements } from '../db/schema';
 import { labTrainerCommand } from '../lab/trainer';
 import { generatePrompt, PROMPT_VERSIONS } from '../prompts';
 import { REPLY_FORMATS } from '../prompts/replies';
 import { type ActivityDeps, runConfig } from './deps';
+import { generatorExamples } from './generator-data';
 import type { ChatRequest } from './llm/gateway';
 import type { RoundRef } from './round-set';
 import { requestSeed } from './sample';
@@ -54,79 +54,6 @@ export async function generatorFor(deps: ActivityDeps, runId: string, round: num
   const model = trained?.servedName ?? config.roles.generator.model;
   await ensureServed(deps, runId, 'generator', model);
   return model;
-}
-
-/** One WSFT example: the Generator's prompt, the Teacher's problem as its completion, U(q'). */
-export interface GeneratorExample {
-  refinementId: string;
-  round: number;
-  problemId: string;
-  weight: number;
-  line: { prompt: unknown; completion: unknown; weight: number };
-}
-
-/**
- * The weighted triples (q, failed attempt, q') of rounds [first, last]: targeted refinements
- * only (they are aimed at a failed attempt), admitted, whose problem was not dropped, and
- * whose weight the next round measured. In TRL's conversational prompt/completion format.
- */
-export async function generatorExamples(
-  db: Database,
-  runId: string,
-  [first, last]: [number, number],
-): Promise<GeneratorExample[]> {
-  const source = alias(problems, 'source');
-  const written = alias(problems, 'written');
-  const rows = await db
-    .select({
-      id: refinements.id,
-      round: refinements.round,
-      problemId: refinements.problemId,
-      problem: source.text,
-      attempt: attempts.text,
-      text: refinements.text,
-      solution: refinements.solution,
-      answer: refinements.answer,
-      weight: refinements.utility,
-    })
-    .from(refinements)
-    .innerJoin(
-      source,
-      and(eq(source.runId, refinements.runId), eq(source.id, refinements.sourceProblemId)),
-    )
-    .innerJoin(
-      written,
-      and(eq(written.runId, refinements.runId), eq(written.id, refinements.problemId)),
-    )
-    .innerJoin(attempts, eq(attempts.id, refinements.sourceAttemptId))
-    .where(
-      and(
-        eq(refinements.runId, runId),
-        gte(refinements.round, first),
-        lte(refinements.round, last),
-        eq(refinements.status, 'admitted'),
-        eq(refinements.mode, 'targeted'),
-        eq(written.status, 'active'),
-        isNotNull(refinements.utility),
-      ),
-    )
-    .orderBy(asc(refinements.round), asc(refinements.id));
-  return rows.map((r) => ({
-    refinementId: r.id,
-    round: r.round,
-    problemId: r.problemId!,
-    weight: r.weight!,
-    line: {
-      prompt: generatePrompt({ problem: r.problem, failedAttempt: r.attempt }),
-      completion: [
-        {
-          role: 'assistant',
-          content: JSON.stringify({ problem: r.text, solution: r.solution, answer: r.answer }),
-        },
-      ],
-      weight: r.weight!,
-    },
-  }));
 }
 
 function writeJsonl(file: string, lines: unknown[]): string {
@@ -187,7 +114,7 @@ export async function trainGenerator(deps: ActivityDeps, ref: RoundRef): Promise
   const outputDir = modelDir(config, ref.runId, ref.round);
   const train = writeJsonl(
     path.join(config.stateDir, 'runs', ref.runId, `round-${ref.round}`, 'generator.train.jsonl'),
-    examples.map((e) => e.line),
+    examples.map(({ prompt, completion, weight }) => ({ prompt, completion, weight })),
   );
   heartbeat(); // the trainer's lines take over from here
   const settings = config.trainer.generator;

@@ -1,6 +1,5 @@
 // `socratic export`: a run's records as JSON lines on stdout, in a stable order.
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
 import { ALL_ROUNDS, writerReport } from '../activities/generator';
 import { generatorExamples } from '../activities/generator-data';
 import { pairRecords } from '../activities/pairs';
