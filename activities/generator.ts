@@ -1,6 +1,5 @@
 // SPEC §3 step 12 and §6: the Generator, distilled from the Teacher's targeted refinements
 // by value-weighted SFT through the trainer contract, then handed to serving.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { heartbeat } from '@temporalio/activity';
 import { and, asc, desc, eq, lte } from 'drizzle-orm';
@@ -19,6 +18,7 @@ import { models, problems, refinements } from '../db/schema';
 import { labTrainerCommand } from '../lab/trainer';
 import { generatePrompt, PROMPT_VERSIONS } from '../prompts';
 import { REPLY_FORMATS } from '../prompts/replies';
+import { writeFileAtomicSync } from '../system/files';
 import { type ActivityDeps, runConfig } from './deps';
 import { generatorExamples } from './generator-data';
 import type { ChatRequest } from './llm/gateway';
@@ -57,9 +57,7 @@ export async function generatorFor(deps: ActivityDeps, runId: string, round: num
 }
 
 function writeJsonl(file: string, lines: unknown[]): string {
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(`${file}.tmp`, lines.map((l) => `${JSON.stringify(l)}\n`).join('')); // whole file or nothing
-  renameSync(`${file}.tmp`, file);
+  writeFileAtomicSync(file, lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
   return file;
 }
 

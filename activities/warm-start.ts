@@ -2,7 +2,6 @@
 // round 1, through the trainer contract (kind wsft, every weight 1), then the serving handoff.
 // Recorded in the models table as round 0, so round 1 samples from it and a resumed run
 // skips it.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
@@ -13,6 +12,7 @@ import { loadProblemFile, ProblemFileError } from '../data/problem-file';
 import { models } from '../db/schema';
 import { labTrainerCommand } from '../lab/trainer';
 import { solvePrompt } from '../prompts';
+import { writeFileAtomicSync } from '../system/files';
 import { extractBoxed } from '../verifier/index';
 import { labSetPaths } from './benchmarks';
 import { type ActivityDeps, runConfig } from './deps';
@@ -77,10 +77,8 @@ export async function warmStartSolver(
     if (!(err instanceof ProblemFileError)) throw err;
     throw ApplicationFailure.nonRetryable(err.message, 'WarmStartBadData'); // retrying cannot fix a file
   }
-  mkdirSync(dir, { recursive: true });
   const train = path.join(dir, 'warm-start.jsonl');
-  writeFileSync(`${train}.tmp`, lines.map((l) => `${l}\n`).join('')); // whole file or nothing
-  renameSync(`${train}.tmp`, train);
+  writeFileAtomicSync(train, lines.map((l) => `${l}\n`).join(''));
   heartbeat(); // the trainer's own lines take over from here
 
   const settings = config.trainer.solver;
