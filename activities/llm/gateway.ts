@@ -15,7 +15,7 @@ import { Context } from '@temporalio/activity';
 import { eq } from 'drizzle-orm';
 import OpenAI from 'openai';
 import type { z } from 'zod';
-import { contentId } from '../../algorithm/random';
+import { contentId, runContentKey } from '../../algorithm/random';
 import { LAB, type RoleConfig, type RoleName } from '../../config/schema';
 import type { Database } from '../../db/client';
 import { llmCalls, replyRejections } from '../../db/schema';
@@ -290,8 +290,10 @@ export class LlmGateway {
     await this.db
       .insert(replyRejections)
       .values({
+        // Keyed by the run's content part, like every row: the same run in another database
+        // records the same rejections under the same ids.
         id: contentId(
-          request.runId,
+          runContentKey(request.runId),
           request.promptVersion,
           JSON.stringify(request.messages),
           request.seed,

@@ -62,7 +62,7 @@ test('report and metrics of a 2-round lab run', { timeout: 600_000 }, async () =
   const metricsPort = await findFreePort();
   const config = writeSmallConfig(
     dir,
-    `temporal:\n  taskQueue: report-test\nmetrics:\n  address: 127.0.0.1:${metricsPort}\nreport:\n  prices:\n    lab-teacher: { input: 2, output: 8 }\n    lab-solver: { input: 0.1, output: 0.4 }\n`,
+    `temporal:\n  taskQueue: report-test\nmetrics:\n  address: 127.0.0.1:${metricsPort}\nprices:\n  lab-teacher: { input: 2, output: 8 }\n  lab-solver: { input: 0.1, output: 0.4 }\n`,
   );
   const run = spawnCli(['run', '--config', config, '--json'], {
     TEMPORAL_ADDRESS: testTemporal().address,
