@@ -312,6 +312,7 @@ async function watch(
   const { db } = session.database;
   let shown = (await completedSummaries(db, run.id)).length;
   let watchedRound: number | undefined;
+  let pausedFor: string | null = null;
   const result = handle.result().then(
     () => 'done' as const,
     (error: Error) => error,
@@ -335,6 +336,17 @@ async function watch(
         while (shown < summaries.length) out.round(summaries[shown++]!, summaries, initial);
         await keepReport(session, run.id, out);
       }
+    }
+    // A run that paused by itself (a budget reached) says why, once.
+    const [state] = await db
+      .select({ status: runs.status, error: runs.error })
+      .from(runs)
+      .where(eq(runs.id, run.id));
+    const reason = state?.status === 'paused' ? (state.error ?? null) : null;
+    if (reason !== pausedFor) {
+      pausedFor = reason;
+      if (reason)
+        out.info(`run ${run.id} paused: ${reason}`, { runId: run.id, paused: true, reason });
     }
     if (outcome === 'done') return;
     if (outcome instanceof Error) throw outcome;
