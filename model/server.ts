@@ -1,10 +1,12 @@
 // `socratic model serve`: a GGUF model on CPU behind an OpenAI-compatible endpoint
 // (node-llama-cpp's prebuilt binary; nothing is built or downloaded at run time).
 // For checking prompts offline and for the real-model tests: small, one request at a time.
+
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename } from 'node:path';
 import { z } from 'zod';
+import { HttpError, readJson, sendJson } from '../system/http';
 
 export interface ModelServerOptions {
   gguf: string;
@@ -77,15 +79,6 @@ const ChatBody = z
   })
   .loose();
 type ChatBody = z.infer<typeof ChatBody>;
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /** OpenAI messages as node-llama-cpp's chat history (consecutive system texts are joined). */
 export function toChatHistory(messages: ChatBody['messages']): ChatHistoryItem[] {
@@ -208,17 +201,17 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0]!.replace(/\/+$/, '');
     if (req.method === 'GET' && path === '/v1/models') {
-      return send(res, 200, {
+      return sendJson(res, 200, {
         object: 'list',
         data: [{ id: name, object: 'model', created, owned_by: 'socratic' }],
       });
     }
     if (req.method === 'POST' && path === '/v1/chat/completions') {
-      const parsed = ChatBody.safeParse(await readJson(req));
+      const parsed = ChatBody.safeParse(await readJson(req, MAX_BODY_BYTES));
       if (!parsed.success) throw new HttpError(400, z.prettifyError(parsed.error));
       const abort = new AbortController();
       res.once('close', () => abort.abort());
-      return send(res, 200, await complete(parsed.data, abort.signal));
+      return sendJson(res, 200, await complete(parsed.data, abort.signal));
     }
     throw new HttpError(404, `no route for ${req.method} ${path}`);
   }
@@ -228,7 +221,7 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
       if (res.headersSent || res.destroyed) return;
       const status = err instanceof HttpError ? err.status : 500;
       const type = status === 500 ? 'server_error' : 'invalid_request_error';
-      send(res, status, {
+      sendJson(res, status, {
         error: { message: (err as Error).message, type, param: null, code: null },
       });
     });
@@ -249,28 +242,4 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
       await llama.dispose();
     },
   };
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'request body too large');
-    chunks.push(chunk as Buffer);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    throw new HttpError(400, 'request body is not valid JSON');
-  }
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-  });
-  res.end(text);
 }
