@@ -207,14 +207,14 @@ test('pause mid-sampling, restart the worker while paused, resume; replay round 
   const solverChange = configFile(
     dir,
     'solver.yaml',
-    `${SLOW_SOLVER.replace('concurrency: 1', 'concurrency: 1, temperature: 0.5')}`,
+    `${SLOW_SOLVER}tasks:\n  solve: { temperature: 0.5 }\n`,
   );
   const refused = await runCli(
     ['replay', '--config', solverChange, '--run', runId, '--round', '2', '--from', 'refine'],
     env(),
   );
   assert.equal(refused.code, 1);
-  assert.match(refused.stderr, /refused: roles\.solver\.temperature.*socratic branch/);
+  assert.match(refused.stderr, /refused: tasks\.solve\.temperature.*socratic branch/);
 
   // 5. Branch after round 1 with another seed.
   const branch = await runCli(
