@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
+import { runContentKey } from '../algorithm/random';
 import {
   EXIT,
   type ProgressEvent,
@@ -235,7 +236,9 @@ function stepMetrics(
   totalSteps: number,
 ): Record<string, number> {
   const progress = step / totalSteps;
-  const noise = (uniform(manifest.seed, manifest.runId, manifest.round, 'loss', step) - 0.5) * 0.04;
+  // Keyed by the run's content part: the same run in another database trains the same curve.
+  const run = runContentKey(manifest.runId);
+  const noise = (uniform(manifest.seed, run, manifest.round, 'loss', step) - 0.5) * 0.04;
   const loss = Number((Math.LN2 * Math.exp(-1.5 * progress) + noise).toFixed(4));
   const lr = numberParam(manifest, 'learning_rate', manifest.kind === 'dpo' ? 5e-6 : 1e-5);
   if (manifest.kind === 'wsft') return { loss, learning_rate: lr };
