@@ -9,6 +9,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { eq } from 'drizzle-orm';
 import { type ChatRequest, LlmGateway } from '../../activities/llm/gateway';
 import { replyByteCap, TRUNCATION_MARK } from '../../activities/llm/response';
+import { configSnapshot } from '../../config/load';
 import { Config } from '../../config/schema';
 import { type DatabaseHandle, openDatabase } from '../../db/client';
 import { llmCalls, replyRejections, runs } from '../../db/schema';
@@ -46,9 +47,14 @@ describe('LLM gateway against a faulty endpoint', () => {
     const role = { baseUrl: faults.url, timeoutSeconds: 2, maxRetries: 2, ...roles };
     const config = Config.parse({ roles: { solver: role, teacher: role, generator: role } });
     const runId = randomUUID();
-    await database.db
-      .insert(runs)
-      .values({ id: runId, status: 'running', seed: 1, rounds: 1, config, configHash: runId });
+    await database.db.insert(runs).values({
+      id: runId,
+      status: 'running',
+      seed: 1,
+      rounds: 1,
+      config: configSnapshot(config),
+      configHash: runId,
+    });
     const gateway = new LlmGateway(database.db);
     // The cache is keyed by content, not by run: each test asks its own questions.
     const seedBase = ++tests * 1000;

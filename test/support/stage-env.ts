@@ -10,6 +10,7 @@ import { and, eq } from 'drizzle-orm';
 import type { ActivityDeps } from '../../activities/deps';
 import { LlmGateway } from '../../activities/llm/gateway';
 import { contentId } from '../../algorithm/random';
+import { configSnapshot } from '../../config/load';
 import { Config } from '../../config/schema';
 import { openDatabase } from '../../db/client';
 import { attempts, llmCalls, problems, roundProblems, runs } from '../../db/schema';
@@ -50,9 +51,14 @@ export async function newRun(env: StageEnv, config: Record<string, unknown> = {}
   const parsed = Config.parse({ stateDir: path.join(env.dir, 'state'), ...config });
   // Run ids are "<content part>-<database part>" (cli/runs.ts): rows are keyed by the content part.
   const id = `${contentId('stage-run', process.pid, ++runs_, Date.now()).slice(0, 12)}-0000test`;
-  await env.deps.db
-    .insert(runs)
-    .values({ id, status: 'running', seed: 1, rounds: 1, config: parsed, configHash: id });
+  await env.deps.db.insert(runs).values({
+    id,
+    status: 'running',
+    seed: 1,
+    rounds: 1,
+    config: configSnapshot(parsed),
+    configHash: id,
+  });
   return id;
 }
 
