@@ -9,12 +9,12 @@ import {
   ScheduleOverlapPolicy,
   WorkflowNotFoundError,
 } from '@temporalio/client';
-import { type Config, Config as ConfigSchema } from '../config/schema';
+import type { Config } from '../config/schema';
 import { createWorker, quietRuntime } from '../workers/worker';
 import { refreshScheduleId } from '../workflows/ids';
 import { type RefreshInput, type RefreshOutcome, refreshWorkflow } from '../workflows/refresh';
 import { commandConfig, parseCommand, UsageError } from './options';
-import { findRun } from './runs';
+import { findRun, runConfigOf } from './runs';
 import { connect, openDatabaseFor, openSession } from './session';
 
 export const SCHEDULE_USAGE = `schedule create --run ID (--cron "0 2 * * *" [--timezone Europe/Paris] | --every 1m) [--count N] [--band 0.2,0.8]
@@ -212,7 +212,7 @@ async function runAndConfig(config: Config, id: string) {
   try {
     const run = await findRun(database.db, id);
     if (!run) throw new UsageError(`no run ${id} in ${database.location}`);
-    return { id: run.id, config: ConfigSchema.parse(run.config) };
+    return { id: run.id, config: runConfigOf(run) };
   } finally {
     await database.close();
   }
