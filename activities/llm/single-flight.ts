@@ -1,6 +1,7 @@
 // Identical requests in flight at once share one call (issue 10 point 4): a retried
 // activity whose first attempt still waits on the endpoint joins that call instead of
 // paying for it again. The shared call is aborted only when every caller has gone.
+import { setMaxListeners } from 'node:events';
 
 interface Flight<T> {
   promise: Promise<T>;
@@ -41,6 +42,9 @@ export class SingleFlight<T> {
         reject(signal.reason);
       };
       if (signal.aborted) return leave();
+      // One activity's signal serves every call of its batch at once (each listener is
+      // removed when its call ends): not a leak, so no warning past Node's default of 10.
+      setMaxListeners(0, signal);
       signal.addEventListener('abort', leave, { once: true });
       const done = () => signal.removeEventListener('abort', leave);
       flight.promise.then(
