@@ -79,13 +79,10 @@ export interface ReportData {
   }[];
 }
 
-/** USD per million tokens, by model name (config `prices`). */
-export type Prices = PriceList;
-
 export async function loadReportData(
   db: Database,
   runId: string,
-  prices: Prices,
+  prices: PriceList,
 ): Promise<ReportData> {
   const [run] = await db.select().from(runs).where(eq(runs.id, runId));
   if (!run) throw new Error(`no run ${runId} in the database`);
