@@ -421,6 +421,8 @@ describe('training data as the paper defines it', () => {
     const runId = await newRun(env, {
       serving: { solver: { mode: 'static', model: 'operator-solver' } },
       trainer: { solver: { hyperparameters: { step_ms: 0 } } },
+      // One pair: none held out for validation, or a random run id could leave no training data.
+      loop: { validationFraction: 0 },
     });
     await addProblem(env, runId, {
       id: 'learning',
