@@ -1,5 +1,6 @@
 // `socratic run`: start a run, or resume the unfinished one in the state directory,
 // with a worker in this process, and show its progress until it ends.
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ApplicationFailure,
   CancelledFailure,
@@ -352,5 +353,3 @@ async function watch(
     if (outcome instanceof Error) throw outcome;
   }
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,6 +1,7 @@
 // `socratic schedule …`: the nightly curriculum refresh of a run (SPEC §4) on a Temporal
 // Schedule, one per run. Its refreshes run on the run's task queue, hosted by
 // `socratic worker` (or by `schedule trigger --wait` until the triggered refresh ends).
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type Client,
   ScheduleAlreadyRunning,
@@ -274,8 +275,6 @@ function scheduleSpec(values: { cron?: string; every?: string; timezone?: string
   return { cronExpressions: [values.cron!], timezone: values.timezone };
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /**
  * Triggers a refresh (SKIP: none starts while one of the run is running) and hosts a worker
  * until the refresh it started, or the running one that made it skip, has ended.
@@ -299,6 +298,9 @@ async function triggerAndHost(
     try {
       const before = await handle.describe();
       const seen = new Set(before.info.recentActions.map((a) => a.action.workflow.workflowId));
+      // A refresh the schedule started itself may be running now and make this trigger skip;
+      // it can also end before the skip shows, so it is remembered here.
+      const runningBefore = before.info.runningActions[0]?.workflow.workflowId;
       await handle.trigger(ScheduleOverlapPolicy.SKIP);
       let workflowId: string | undefined;
       for (let tries = 0; !workflowId; tries++) {
@@ -307,7 +309,9 @@ async function triggerAndHost(
           now.info.recentActions.find((a) => !seen.has(a.action.workflow.workflowId))?.action
             .workflow.workflowId ??
           // Skipped for overlap after a while: the running refresh is the one to host.
-          (tries >= 8 ? now.info.runningActions[0]?.workflow.workflowId : undefined);
+          (tries >= 8
+            ? (now.info.runningActions[0]?.workflow.workflowId ?? runningBefore)
+            : undefined);
         if (!workflowId && tries > 40)
           throw new Error(`the schedule ${handle.scheduleId} started no refresh`);
         if (!workflowId) await sleep(250);
