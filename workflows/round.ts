@@ -21,6 +21,17 @@ export interface RoundSettings {
   trainerMaxAttempts: number;
   /** Stage 0 before round 1: SFT of the Solver on worked solutions (`warmStart.enabled`). */
   warmStart?: boolean;
+  /**
+   * Task queues per resource (`temporal.taskQueues`): LLM calls, CPU and database work,
+   * training and serving. Unset (rounds started before there were queues): the round's own.
+   */
+  taskQueues?: TaskQueues;
+}
+
+export interface TaskQueues {
+  llm: string;
+  cpu: string;
+  train: string;
 }
 
 export interface RoundInput {
@@ -52,12 +63,29 @@ async function round({ runId, round, settings }: RoundInput, control: RunControl
   const ref = { runId, round };
   const progress = new Progress();
   setHandler(progressQuery, () => progress.stages);
-  const work = proxyActivities<Activities>({
+  const batchOptions = {
     startToCloseTimeout: '2 hours',
     heartbeatTimeout: `${settings.heartbeatTimeoutSeconds} seconds`,
     retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 20 },
+  } as const;
+  // CPU and database work: bookkeeping, round set, pairs, admission.
+  const work = proxyActivities<Activities>({
+    ...batchOptions,
+    taskQueue: settings.taskQueues?.cpu,
   });
+  // Stages that wait on LLM endpoints (sampling, judging, writing, evaluation).
+  const llm = proxyActivities<Activities>({
+    ...batchOptions,
+    taskQueue: settings.taskQueues?.llm,
+  });
+  // Serving handoff: on the training host, where the checkpoints are.
+  const serving = proxyActivities<Activities>({
+    ...batchOptions,
+    taskQueue: settings.taskQueues?.train,
+  });
+  // Training: the GPU host's queue.
   const training = proxyActivities<Activities>({
+    taskQueue: settings.taskQueues?.train,
     startToCloseTimeout: '7 days',
     heartbeatTimeout: `${settings.trainerHeartbeatTimeoutSeconds} seconds`,
     retry: {
@@ -133,7 +161,7 @@ async function round({ runId, round, settings }: RoundInput, control: RunControl
     for (const { benchmark, batches } of await work.evaluationPlan({ runId })) {
       const name = `evaluate ${benchmark}${evaluatedRound === 0 ? ' (initial Solver)' : ''}`;
       const parts = await stage(name, batches, (batch) =>
-        work.evaluateBatch({ runId, round: evaluatedRound, benchmark, model, batch }),
+        llm.evaluateBatch({ runId, round: evaluatedRound, benchmark, model, batch }),
       );
       const total = sum(parts);
       await work.recordEvaluation({
@@ -154,7 +182,7 @@ async function round({ runId, round, settings }: RoundInput, control: RunControl
   if (round === 1 && settings.warmStart && patched('warm-start')) {
     await once('warm start', async () => {
       const outcome = await training.warmStartSolver({ runId });
-      if (outcome.trained) await work.serveSolver({ runId, model: outcome.model });
+      if (outcome.trained) await serving.serveSolver({ runId, model: outcome.model });
       return outcome;
     });
   }
@@ -164,24 +192,24 @@ async function round({ runId, round, settings }: RoundInput, control: RunControl
   // 1. Round set: new problems plus a seeded replay sample.
   const set = await once('round set', () => work.selectRoundSet(ref));
   // 2. Sample k attempts per problem.
-  await stage('sample', set.batches, (batch) => work.sampleBatch({ ...ref, batch, solverModel }));
+  await stage('sample', set.batches, (batch) => llm.sampleBatch({ ...ref, batch, solverModel }));
   // 3–4. Judge (rule + Teacher), success rates and zones.
-  await stage('judge', set.batches, (batch) => work.judgeBatch({ ...ref, batch }));
+  await stage('judge', set.batches, (batch) => llm.judgeBatch({ ...ref, batch }));
   // 11. Last round's new problems were just measured: their utility weights are known now.
   if (round > 1) await once('utility weights', () => work.fillUtilityWeights(ref));
   // 5. Self-verification of too-difficult problems.
-  await stage('self-verify', set.batches, (batch) => work.selfVerifyBatch({ ...ref, batch }));
+  await stage('self-verify', set.batches, (batch) => llm.selfVerifyBatch({ ...ref, batch }));
   // 6a. Worked reference solutions for the problems no attempt solved (the chosen side).
   if (patched('reference-solutions'))
     await stage('reference solutions', set.batches, (batch) =>
-      work.referenceSolutionsBatch({ ...ref, batch }),
+      llm.referenceSolutionsBatch({ ...ref, batch }),
     );
   // 12. Train the Generator on the last rounds' weighted triples (weights and drops are known
   // now), so this round's refinements can be written by it.
   if (round > 1 && patched('train-generator'))
     await once('train generator', async () => {
       const outcome = await training.trainGenerator(ref);
-      if (outcome.trained) await work.serveGenerator({ runId, model: outcome.model });
+      if (outcome.trained) await serving.serveGenerator({ runId, model: outcome.model });
       return outcome;
     });
   // 6. Preference pairs.
@@ -190,10 +218,10 @@ async function round({ runId, round, settings }: RoundInput, control: RunControl
   const [trained] = await Promise.all([
     once('train solver', async () => {
       const outcome = await training.trainSolver(ref);
-      if (outcome.trained) await work.serveSolver({ runId, model: outcome.model });
+      if (outcome.trained) await serving.serveSolver({ runId, model: outcome.model });
       return outcome;
     }),
-    stage('refine', set.batches, (batch) => work.refineBatch({ ...ref, batch })),
+    stage('refine', set.batches, (batch) => llm.refineBatch({ ...ref, batch })),
   ]);
   // 9–10. Admission checks; the curriculum grows by what is admitted.
   await once('admit', () => work.admitRefinements(ref));
