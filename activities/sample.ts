@@ -1,11 +1,12 @@
 // SPEC §3 step 2: k Solver attempts per problem, one batch of problems per activity.
 import { contentId, runContentKey, uniform } from '../algorithm/random';
+import type { Config } from '../config/schema';
 import { taskSampling } from '../config/tasks';
 import { attempts } from '../db/schema';
 import { PROMPT_VERSIONS, solvePrompt } from '../prompts';
 import { extractAnswer } from '../verifier';
 import { type ActivityDeps, runConfig } from './deps';
-import { type BatchRef, problemsOfRound } from './round-set';
+import { type BatchRef, problemsOfRound, type RoundRef } from './round-set';
 import { settleAll } from './settle';
 
 /** A request seed fixed by its content, so the same step asks the same question. */
@@ -20,9 +21,25 @@ function attemptId(runId: string, round: number, problemId: string, sampleIndex:
 export async function sampleBatch(
   deps: ActivityDeps,
   ref: BatchRef & { solverModel: string },
-): Promise<{ attempts: number; requests: number }> {
+): Promise<SampleCounts> {
   const config = await runConfig(deps.db, ref.runId);
   const batch = await problemsOfRound(deps.db, ref, { batchSize: config.loop.batchSize });
+  return sampleProblems(deps, ref, config, batch);
+}
+
+export interface SampleCounts {
+  attempts: number;
+  /** Calls paid for (not served by the cache). */
+  requests: number;
+}
+
+/** Samples k attempts for each of `batch` and stores them. */
+export async function sampleProblems(
+  deps: ActivityDeps,
+  ref: RoundRef & { solverModel: string },
+  config: Config,
+  batch: { id: string; text: string }[],
+): Promise<SampleCounts> {
   let requests = 0;
   await settleAll(
     batch.map(async (problem) => {
