@@ -1,0 +1,315 @@
+// Benchmark (not a test): the pipeline's sampling throughput against a bare `openai` loop at
+// the same concurrency and the same endpoint, and the events each round workflow execution
+// holds (issue 11). Run: npm run bench:pipeline -- [--problems 2000,10000] [--requests 2000]
+//   [--latency-ms 50] [--concurrency 32] [--k 8] [--cpu-prof DIR]
+//
+// A stand-in OpenAI-compatible endpoint with fixed latency runs in its own process (the
+// simulated lab, `socratic lab serve`), so Teacher stages work too. For each problem count:
+// (a) a bare loop of R requests, `concurrency` in flight, n = k, the Solver's model and solve
+// prompt over the lab's seed problems; (b) a real 1-round `socratic run` through the CLI on
+// those seeds (fresh state, minimal evaluation, the lab trainer), its sample stage's
+// duration and paid requests read from the database, and from Temporal the history length
+// of the round workflow and of every child execution under it.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { and, count, eq } from 'drizzle-orm';
+import OpenAI from 'openai';
+import { Config } from '../config/schema';
+import { openDatabase } from '../db/client';
+import { llmCalls, runs, stages } from '../db/schema';
+import { labSeedSet, toRecord } from '../lab/sets';
+import { solvePrompt } from '../prompts';
+import { ensureDevServer, stopDevServer } from '../temporal/dev-server';
+import { roundWorkflowId } from '../workflows/ids';
+
+const ROOT = path.join(__dirname, '..');
+const BIN = path.join(ROOT, 'bin', 'socratic.js');
+
+const { values } = parseArgs({
+  options: {
+    problems: { type: 'string', default: '2000,10000' },
+    requests: { type: 'string', default: '2000' },
+    'latency-ms': { type: 'string', default: '50' },
+    concurrency: { type: 'string', default: '32' },
+    k: { type: 'string', default: '8' },
+    /** Writes the CLI worker's CPU profile (node --cpu-prof) into this folder. */
+    'cpu-prof': { type: 'string' },
+    /** Keeps the temporary folder (state, lab log) for a look afterwards. */
+    keep: { type: 'boolean', default: false },
+  },
+});
+const positive = (name: string, text: string) => {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new Error(`--${name}: expected a whole number > 0, got ${text}`);
+  return n;
+};
+const PROBLEMS = values.problems.split(',').map((p) => positive('problems', p.trim()));
+const REQUESTS = positive('requests', values.requests);
+const LATENCY_MS = Number(values['latency-ms']);
+const CONCURRENCY = positive('concurrency', values.concurrency);
+const K = positive('k', values.k);
+const defaults = Config.parse({});
+const SOLVER_MODEL = defaults.roles.solver.model;
+const LAB_SEED = defaults.lab.seed;
+
+/** Starts `socratic lab serve` in its own process; resolves with its base URL. */
+async function startEndpoint(stateDir: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(
+    process.execPath,
+    [BIN, 'lab', 'serve', '--port', '0', '--seed', String(LAB_SEED)]
+      .concat(['--latency-ms', String(LATENCY_MS), '--state-dir', stateDir])
+      // Faults off: both sides must see the same clean endpoint.
+      .concat(['--malformed-json-rate', '0', '--judge-error-rate', '0']),
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const line = out.split('\n').find((l) => l.startsWith('http'));
+      if (line) resolve(line.trim());
+    });
+    child.once('exit', (code) => reject(new Error(`lab serve exited with ${code}`)));
+  });
+  return { url, child };
+}
+
+/** Requests per second of a bare loop: `requests` solve requests, CONCURRENCY in flight. */
+async function bareLoop(url: string, problems: string[], requests: number): Promise<number> {
+  const client = new OpenAI({ baseURL: url, apiKey: 'not-needed', maxRetries: 0 });
+  const { temperature } = defaults.tasks.solve;
+  let next = 0;
+  const lane = async () => {
+    for (let i = next++; i < requests; i = next++) {
+      const reply = await client.chat.completions.create({
+        model: SOLVER_MODEL,
+        messages: solvePrompt(problems[i % problems.length]!),
+        n: K,
+        temperature,
+        max_tokens: defaults.roles.solver.maxTokens,
+        seed: 1000 + i,
+      });
+      if (reply.choices.length !== K) throw new Error(`expected ${K} choices`);
+    }
+  };
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, lane));
+  return requests / ((performance.now() - t0) / 1000);
+}
+
+function writeBenchConfig(dir: string, url: string, seeds: string, evalSet: string, n: number) {
+  const file = path.join(dir, 'socratic.yaml');
+  const role = `{ baseUrl: "${url}", concurrency: ${CONCURRENCY} }`;
+  writeFileSync(
+    file,
+    `stateDir: ${JSON.stringify(path.join(dir, 'state'))}
+rounds: 1
+seed: 1
+roles:
+  solver: ${role}
+  teacher: ${role}
+  generator: ${role}
+loop:
+  seeds: ${JSON.stringify(seeds)}
+  k: ${K}
+evaluation:
+  benchmarks: [{ name: bench, path: ${JSON.stringify(evalSet)} }]
+  maxProblems: 4
+  samples: 1
+  teacherFallback: false
+temporal:
+  taskQueue: bench-${n}-${process.pid}-${Date.now()}
+`,
+  );
+  return file;
+}
+
+async function runCli(args: string[], env: NodeJS.ProcessEnv, nodeArgs: string[] = []) {
+  const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => {
+    stdout += d;
+  });
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (code !== 0)
+    throw new Error(`socratic ${args[0]} exited with ${code}:\n${stderr.slice(-4000)}`);
+  return stdout;
+}
+
+/** History length of the round workflow and of every child execution under it, recursively. */
+async function historyLengths(client: Client, workflowId: string): Promise<Map<string, number>> {
+  const lengths = new Map<string, number>();
+  const visit = async (id: string, runId?: string) => {
+    const history = await client.workflow.getHandle(id, runId).fetchHistory();
+    const events = history.events ?? [];
+    lengths.set(runId ? `${id}/${runId}` : id, events.length);
+    for (const event of events) {
+      const started = event.childWorkflowExecutionStartedEventAttributes?.workflowExecution;
+      if (started?.workflowId) await visit(started.workflowId, started.runId ?? undefined);
+    }
+  };
+  await visit(workflowId);
+  return lengths;
+}
+
+interface Point {
+  problems: number;
+  bare: number;
+  pipeline: number;
+  sampleSeconds: number;
+  paid: number;
+  executions: number;
+  maxEvents: number;
+  roundEvents: number;
+}
+
+async function measure(
+  work: string,
+  url: string,
+  temporalAddress: string,
+  client: Client,
+  n: number,
+): Promise<Point> {
+  const dir = path.join(work, `n${n}`);
+  mkdirSync(dir, { recursive: true });
+  const problems = labSeedSet(LAB_SEED, n);
+  const seeds = path.join(dir, 'seeds.jsonl');
+  writeFileSync(seeds, problems.map((p) => `${JSON.stringify(toRecord(p))}\n`).join(''));
+  const config = writeBenchConfig(dir, url, seeds, path.join(work, 'lab', 'eval.jsonl'), n);
+
+  const requests = Math.min(REQUESTS, n);
+  console.log(`[${n}] bare loop: ${requests} requests, ${CONCURRENCY} in flight, n = ${K}`);
+  const bare = await bareLoop(
+    url,
+    problems.map((p) => p.text),
+    requests,
+  );
+  console.log(`[${n}] bare loop: ${bare.toFixed(1)} requests/s`);
+
+  console.log(`[${n}] pipeline: socratic run, 1 round`);
+  const nodeArgs = values['cpu-prof']
+    ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(values['cpu-prof'])]
+    : [];
+  const started = performance.now();
+  await runCli(
+    ['run', '--config', config, '--json'],
+    { TEMPORAL_ADDRESS: temporalAddress },
+    nodeArgs,
+  );
+  console.log(`[${n}] pipeline: run took ${((performance.now() - started) / 1000).toFixed(0)} s`);
+
+  const handle = await openDatabase({ dataDir: path.join(dir, 'state', 'pgdata') });
+  try {
+    const { db } = handle;
+    const [run] = await db.select({ id: runs.id }).from(runs);
+    if (!run) throw new Error('no run in the database');
+    const [sample] = await db
+      .select()
+      .from(stages)
+      .where(and(eq(stages.runId, run.id), eq(stages.round, 1), eq(stages.stage, 'sample')));
+    if (!sample?.startedAt || !sample.finishedAt) throw new Error('no sample stage record');
+    const sampleSeconds = (sample.finishedAt.getTime() - sample.startedAt.getTime()) / 1000;
+    const detail = sample.detail as Record<string, number>;
+    // Paid solver calls of round 1: the sample stage's, plus the few of round 1's evaluation.
+    const [calls] = await db
+      .select({ n: count() })
+      .from(llmCalls)
+      .where(and(eq(llmCalls.runId, run.id), eq(llmCalls.role, 'solver'), eq(llmCalls.round, 1)));
+    const paid = detail.requests ?? calls?.n ?? 0;
+    console.log(
+      `[${n}] sample stage: ${sampleSeconds.toFixed(1)} s, ${paid} paid requests (llm_calls solver round 1: ${calls?.n})`,
+    );
+    const lengths = await historyLengths(client, roundWorkflowId(run.id, 1));
+    const roundEvents = lengths.get(roundWorkflowId(run.id, 1)) ?? 0;
+    console.log(
+      `[${n}] histories: round ${roundEvents} events, ${lengths.size - 1} child executions`,
+    );
+    return {
+      problems: n,
+      bare,
+      pipeline: paid / sampleSeconds,
+      sampleSeconds,
+      paid,
+      executions: lengths.size,
+      maxEvents: Math.max(...lengths.values()),
+      roundEvents,
+    };
+  } finally {
+    await handle.close();
+  }
+}
+
+function table(points: Point[]): string {
+  const rows = [
+    [
+      'problems',
+      'bare req/s',
+      'pipeline req/s',
+      'ratio',
+      'sample s',
+      'executions',
+      'events/execution (max)',
+    ],
+    ...points.map((p) => [
+      String(p.problems),
+      p.bare.toFixed(1),
+      p.pipeline.toFixed(1),
+      (p.pipeline / p.bare).toFixed(2),
+      p.sampleSeconds.toFixed(1),
+      String(p.executions),
+      String(p.maxEvents),
+    ]),
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => c.padStart(widths[i]!)).join('  ')).join('\n');
+}
+
+async function main() {
+  const work = mkdtempSync(path.join(os.tmpdir(), 'socratic-bench-'));
+  console.log(`work folder: ${work}`);
+  // The CLI runs from dist/: bring it up to date first.
+  await new Promise<void>((resolve, reject) =>
+    spawn(process.execPath, [path.join(ROOT, 'scripts', 'build.js')], { stdio: 'inherit' }).on(
+      'close',
+      (code) => (code === 0 ? resolve() : reject(new Error(`build exited with ${code}`))),
+    ),
+  );
+  const endpoint = await startEndpoint(path.join(work, 'lab'));
+  console.log(`endpoint: ${endpoint.url} (${LATENCY_MS} ms latency)`);
+  const temporalDir = path.join(work, 'temporal');
+  const server = await ensureDevServer(temporalDir, { onProgress: (m) => console.log(m) });
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection, namespace: server.namespace });
+  const points: Point[] = [];
+  try {
+    for (const n of PROBLEMS) {
+      points.push(await measure(work, endpoint.url, server.address, client, n));
+      console.log(`\n${table(points)}\n`);
+    }
+  } finally {
+    await connection.close();
+    await stopDevServer(temporalDir);
+    endpoint.child.kill('SIGTERM');
+    if (!values.keep) rmSync(work, { recursive: true, force: true });
+  }
+  console.log('goal (issue 11): ratio >= 0.95, events per execution <= 2,000 at 10,000 problems');
+  console.log(table(points));
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
