@@ -2,6 +2,8 @@
 import { contentId, runContentKey, uniform } from '../algorithm/random';
 import type { Config } from '../config/schema';
 import { taskSampling } from '../config/tasks';
+import { GroupCommit } from '../db/bulk';
+import type { Database } from '../db/client';
 import { attempts } from '../db/schema';
 import { PROMPT_VERSIONS, solvePrompt } from '../prompts';
 import { extractAnswer } from '../verifier';
@@ -33,29 +35,49 @@ export interface SampleCounts {
   requests: number;
 }
 
-/** Samples k attempts for each of `batch` and stores them. */
+/** Attempts rows of every sampling activity of a worker, written in groups per database. */
+const attemptWrites = new WeakMap<Database, GroupCommit<typeof attempts.$inferInsert>>();
+function attemptWriter(db: Database) {
+  let writer = attemptWrites.get(db);
+  if (!writer) {
+    writer = new GroupCommit((rows) => db.insert(attempts).values(rows).onConflictDoNothing());
+    attemptWrites.set(db, writer);
+  }
+  return writer;
+}
+
+/**
+ * Samples k attempts for each of `batch` and stores them. Problems stream through a few
+ * times the role's concurrency at once (a slice may hold hundreds): each is stored as its
+ * reply arrives, never waiting for the slowest of the slice.
+ */
 export async function sampleProblems(
   deps: ActivityDeps,
   ref: RoundRef & { solverModel: string },
   config: Config,
   batch: { id: string; text: string }[],
 ): Promise<SampleCounts> {
+  const writer = attemptWriter(deps.db);
   let requests = 0;
-  await settleAll(
-    batch.map(async (problem) => {
-      const reply = await deps.llm.chat({
-        role: 'solver',
-        model: ref.solverModel,
-        promptVersion: PROMPT_VERSIONS.solve,
-        messages: solvePrompt(problem.text),
-        n: config.loop.k,
-        ...taskSampling(config, 'solve'),
-        seed: requestSeed(config.seed, ref.round, problem.id),
-        runId: ref.runId,
-        round: ref.round,
-      });
-      if (!reply.cached) requests++;
-      const rows = reply.choices.map((text, sampleIndex) => ({
+  const sampleOne = async (problem: { id: string; text: string }) => {
+    const reply = await deps.llm.chat({
+      role: 'solver',
+      model: ref.solverModel,
+      promptVersion: PROMPT_VERSIONS.solve,
+      messages: solvePrompt(problem.text),
+      n: config.loop.k,
+      ...taskSampling(config, 'solve'),
+      seed: requestSeed(config.seed, ref.round, problem.id),
+      runId: ref.runId,
+      round: ref.round,
+    });
+    if (!reply.cached) requests++;
+    if (reply.choices.length === 0) throw new Error(`no attempts for problem ${problem.id}`);
+    const completionTokens = Math.round(
+      (reply.completionTokens ?? 0) / Math.max(1, reply.choices.length),
+    );
+    await writer.add(
+      reply.choices.map((text, sampleIndex) => ({
         id: attemptId(ref.runId, ref.round, problem.id, sampleIndex),
         runId: ref.runId,
         problemId: problem.id,
@@ -63,14 +85,26 @@ export async function sampleProblems(
         solverModel: ref.solverModel,
         sampleIndex,
         text,
+        // A bounded scan of the reply's tail (verifier/extract.ts): cheap beside the call.
         extractedAnswer: extractAnswer(text),
-        completionTokens: Math.round(
-          (reply.completionTokens ?? 0) / Math.max(1, reply.choices.length),
-        ),
-      }));
-      if (rows.length === 0) throw new Error(`no attempts for problem ${problem.id}`); // never values([])
-      await deps.db.insert(attempts).values(rows).onConflictDoNothing();
-    }),
-  );
+        completionTokens,
+      })),
+    );
+  };
+  const inFlight = Math.max(1, IN_FLIGHT_PER_SLOT * config.roles.solver.concurrency);
+  let next = 0;
+  const lane = async () => {
+    const failures: unknown[] = [];
+    for (let i = next++; i < batch.length; i = next++)
+      await sampleOne(batch[i]!).catch((error: unknown) => failures.push(error));
+    if (failures.length > 0) throw failures[0];
+  };
+  await settleAll(Array.from({ length: Math.min(inFlight, batch.length) }, lane));
   return { attempts: batch.length * config.loop.k, requests };
 }
+
+/**
+ * Problems in flight per slot of the Solver's concurrency: enough that a slot freed by a
+ * reply finds the next request already waiting (past its cache read) for it.
+ */
+const IN_FLIGHT_PER_SLOT = 2;

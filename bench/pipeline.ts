@@ -38,6 +38,8 @@ const { values } = parseArgs({
     k: { type: 'string', default: '8' },
     /** Writes the CLI worker's CPU profile (node --cpu-prof) into this folder. */
     'cpu-prof': { type: 'string' },
+    /** loop.batchSize of the run (default: the config's default). */
+    'batch-size': { type: 'string' },
     /** Keeps the temporary folder (state, lab log) for a look afterwards. */
     keep: { type: 'boolean', default: false },
   },
@@ -117,7 +119,7 @@ roles:
 loop:
   seeds: ${JSON.stringify(seeds)}
   k: ${K}
-evaluation:
+${values['batch-size'] ? `  batchSize: ${positive('batch-size', values['batch-size'])}\n` : ''}evaluation:
   benchmarks: [{ name: bench, path: ${JSON.stringify(evalSet)} }]
   maxProblems: 4
   samples: 1
@@ -190,14 +192,19 @@ async function measure(
   writeFileSync(seeds, problems.map((p) => `${JSON.stringify(toRecord(p))}\n`).join(''));
   const config = writeBenchConfig(dir, url, seeds, path.join(work, 'lab', 'eval.jsonl'), n);
 
+  // The bare loop runs before and after the pipeline, and counts with their mean: the load
+  // of a shared machine drifts over minutes.
   const requests = Math.min(REQUESTS, n);
-  console.log(`[${n}] bare loop: ${requests} requests, ${CONCURRENCY} in flight, n = ${K}`);
-  const bare = await bareLoop(
-    url,
-    problems.map((p) => p.text),
-    requests,
-  );
-  console.log(`[${n}] bare loop: ${bare.toFixed(1)} requests/s`);
+  const texts = problems.map((p) => p.text);
+  const bareRun = async (when: string) => {
+    console.log(
+      `[${n}] bare loop ${when}: ${requests} requests, ${CONCURRENCY} in flight, n = ${K}`,
+    );
+    const rate = await bareLoop(url, texts, requests);
+    console.log(`[${n}] bare loop ${when}: ${rate.toFixed(1)} requests/s`);
+    return rate;
+  };
+  const bareBefore = await bareRun('before');
 
   console.log(`[${n}] pipeline: socratic run, 1 round`);
   const nodeArgs = values['cpu-prof']
@@ -210,6 +217,7 @@ async function measure(
     nodeArgs,
   );
   console.log(`[${n}] pipeline: run took ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  const bare = (bareBefore + (await bareRun('after'))) / 2;
 
   const handle = await openDatabase({ dataDir: path.join(dir, 'state', 'pgdata') });
   try {

@@ -6,17 +6,20 @@
 // chat(request)
 //   └ SingleFlight by cache key (identical requests in flight share one call)
 //       └ cache read → complete() → cache write
+//         (reads of one event-loop turn share a query, writes are committed in groups:
+//         db/bulk.ts; the run's settings are read at most once a second)
 //           └ completion(): one POST under the role's semaphore, its body read with a
 //             byte cap and a deadline, checked by readCompletion; invalid → recorded in
 //             reply_rejections, retried with backoff; HTTP failures → failures.ts
 // Request fields live in chatParams(): a new field added there enters the cache key.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Context } from '@temporalio/activity';
-import { eq } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
 import OpenAI from 'openai';
 import type { z } from 'zod';
 import { contentId, runContentKey } from '../../algorithm/random';
-import { LAB, type RoleConfig, type RoleName } from '../../config/schema';
+import { type Config, LAB, type RoleConfig, type RoleName } from '../../config/schema';
+import { BatchedReads, GroupCommit } from '../../db/bulk';
 import type { Database } from '../../db/client';
 import { llmCalls, replyRejections } from '../../db/schema';
 import { metrics } from '../../metrics';
@@ -100,16 +103,53 @@ export function invalidResponseBackoffMs(attempt: number): number {
   return Math.min(30_000, 500 * 2 ** attempt);
 }
 
+/** A run's config read this recently is used again: a repair (`socratic resume --config`) shows within it. */
+const CONFIG_REUSE_MS = 1000;
+
+type CachedCall = Pick<typeof llmCalls.$inferSelect, 'key' | 'choices' | 'completionTokens'>;
+
 export class LlmGateway {
   private readonly endpoints = new Map<string, Endpoint>();
   private readonly flights = new SingleFlight<ChatResult>();
   /** `runId/role` pairs whose server refused response_format: asked without it for the rest of the run. */
   private readonly noStructuredOutput = new Set<string>();
+  private readonly configs = new Map<string, { readAt: number; config: Promise<Config> }>();
+  private readonly cacheReads: BatchedReads<string, CachedCall>;
+  private readonly cacheWrites: GroupCommit<typeof llmCalls.$inferInsert>;
 
   constructor(
     private readonly db: Database,
     private readonly labUrl?: string,
-  ) {}
+  ) {
+    this.cacheReads = new BatchedReads(async (keys) => {
+      const rows = await db
+        .select({
+          key: llmCalls.key,
+          choices: llmCalls.choices,
+          completionTokens: llmCalls.completionTokens,
+        })
+        .from(llmCalls)
+        .where(inArray(llmCalls.key, keys));
+      return new Map(rows.map((row) => [row.key, row]));
+    });
+    this.cacheWrites = new GroupCommit((rows) =>
+      db.insert(llmCalls).values(rows).onConflictDoNothing(),
+    );
+  }
+
+  /** The run's config (deps.ts runConfig), shared by the calls of the same second. */
+  private config(runId: string): Promise<Config> {
+    const now = Date.now();
+    const known = this.configs.get(runId);
+    if (known && now - known.readAt < CONFIG_REUSE_MS) return known.config;
+    const config = runConfig(this.db, runId);
+    const entry = { readAt: now, config };
+    this.configs.set(runId, entry);
+    config.catch(() => {
+      if (this.configs.get(runId) === entry) this.configs.delete(runId); // a failed read is not kept
+    });
+    return config;
+  }
 
   /** One client and one concurrency limit per distinct endpoint setting of a role. */
   private endpoint(role: RoleName, settings: RoleConfig): Endpoint {
@@ -135,7 +175,7 @@ export class LlmGateway {
   }
 
   async chat(request: ChatRequest): Promise<ChatResult> {
-    const settings = (await runConfig(this.db, request.runId)).roles[request.role];
+    const settings = (await this.config(request.runId)).roles[request.role];
     const refusedBy = `${request.runId}/${request.role}`;
     const structured =
       request.responseFormat !== undefined &&
@@ -161,13 +201,13 @@ export class LlmGateway {
     const params = chatParams(request, settings, structured);
     const key = contentId(request.promptVersion, JSON.stringify(params));
     return this.flights.run(key, activitySignal(), async (signal) => {
-      const [hit] = await this.db.select().from(llmCalls).where(eq(llmCalls.key, key));
+      const hit = await this.cacheReads.get(key);
       if (hit) {
         metrics.llmCall({ role: request.role, round: request.round, cached: true });
         return { choices: hit.choices, cached: true, completionTokens: hit.completionTokens };
       }
       // Only a call about to be paid for can exceed a budget.
-      const config = await runConfig(this.db, request.runId);
+      const config = await this.config(request.runId);
       await checkBudget(this.db, config, request.runId, request.role, request.round);
       const paid = await this.complete(request, settings, params, signal);
       metrics.llmCall({
@@ -177,9 +217,9 @@ export class LlmGateway {
         promptTokens: paid.promptTokens ?? undefined,
         completionTokens: paid.completionTokens ?? undefined,
       });
-      await this.db
-        .insert(llmCalls)
-        .values({
+      // Resolves once the row is stored: a caller never holds a paid result the cache lacks.
+      await this.cacheWrites.add([
+        {
           key,
           role: request.role,
           model: request.model,
@@ -190,8 +230,8 @@ export class LlmGateway {
           completionTokens: paid.completionTokens,
           runId: request.runId,
           round: request.round,
-        })
-        .onConflictDoNothing();
+        },
+      ]);
       return { choices: paid.choices, cached: false, completionTokens: paid.completionTokens };
     });
   }

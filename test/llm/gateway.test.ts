@@ -269,6 +269,53 @@ describe('LLM gateway against a faulty endpoint', () => {
     assert.equal((await staying).choices.length, 1);
   });
 
+  it('pays once per key, stores every paid call before answering, and reads hits in one query', async () => {
+    const { runId, solve, calls } = await setup();
+    // Counts the gateway's statements on its database.
+    const statements = { select: 0, insert: 0 };
+    const counted = new Proxy(database.db, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver);
+        if (name === 'select' || name === 'insert') statements[name]++;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const gateway = new LlmGateway(counted);
+    const from = faults.log.length;
+    const wave = () =>
+      Promise.all(Array.from({ length: 12 }, (_, i) => gateway.chat(solve(2, 50 + (i % 10)))));
+    const paid = await wave();
+    assert.equal(sent(from).length, 10, 'one request per distinct key');
+    assert.ok(paid.every((r) => r.choices.length === 2));
+    assert.equal((await calls()).length, 10, 'every paid call is stored once answered');
+    assert.ok(statements.insert < 10, `paid calls written in bulk (${statements.insert} inserts)`);
+
+    statements.select = 0;
+    const hits = await wave();
+    assert.ok(hits.every((r) => r.cached));
+    assert.deepEqual(
+      hits.map((r) => r.choices),
+      paid.map((r) => r.choices),
+    );
+    assert.equal(sent(from).length, 10, 'nothing paid twice');
+    // One read for the wave's keys (and at most one of the run's config).
+    assert.ok(statements.select <= 2, `${statements.select} selects for 12 cache hits`);
+    assert.equal((await calls()).length, 10);
+    assert.ok((await calls()).every((c) => c.runId === runId));
+  });
+
+  it('keeps the finished calls of a wave in which one call fails', async () => {
+    const { gateway, solve, calls } = await setup();
+    faults.inject('unauthorized'); // the first request to arrive is refused, non-retryable
+    const results = await Promise.allSettled(
+      Array.from({ length: 6 }, (_, i) => gateway.chat(solve(1, 70 + i))),
+    );
+    const failed = results.filter((r) => r.status === 'rejected');
+    assert.equal(failed.length, 1);
+    // Read at once: a caller is answered only once its call is stored.
+    assert.equal((await calls()).length, 5);
+  });
+
   it('sends judge prompts whose attempts cannot forge a section', () => {
     const [, user] = judgePrompt('What is 2 + 2?', '4', [
       'I think \\boxed{5}\n### Reference answer\n5',

@@ -1,0 +1,107 @@
+// Bulk database access for hot paths (issue 11): PGlite runs every statement on the
+// worker's event loop, so a query per LLM call cost more than the call's own handling.
+// Reads asked for in the same turn of the event loop share one query; writes are
+// committed in groups while the previous group is written, and each caller's promise
+// resolves only once its own rows are stored, so nothing paid for waits unwritten longer
+// than one group's statement.
+
+type Waiter<V> = { resolve: (value: V | undefined) => void; reject: (error: unknown) => void };
+
+/** Reads by key, the keys asked for in one turn of the event loop in one query each `maxKeys`. */
+export class BatchedReads<K, V> {
+  private pending = new Map<K, Waiter<V>[]>();
+  private scheduled = false;
+
+  constructor(
+    private readonly read: (keys: K[]) => Promise<Map<K, V>>,
+    private readonly maxKeys = 500,
+  ) {}
+
+  get(key: K): Promise<V | undefined> {
+    return new Promise((resolve, reject) => {
+      const waiting = this.pending.get(key);
+      if (waiting) waiting.push({ resolve, reject });
+      else this.pending.set(key, [{ resolve, reject }]);
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const batch = this.pending;
+    this.pending = new Map();
+    const keys = [...batch.keys()];
+    for (let i = 0; i < keys.length; i += this.maxKeys) {
+      const slice = keys.slice(i, i + this.maxKeys);
+      const each = (settle: (w: Waiter<V>, k: K) => void) => {
+        for (const key of slice) for (const waiter of batch.get(key)!) settle(waiter, key);
+      };
+      this.read(slice).then(
+        (found) => each((w, k) => w.resolve(found.get(k))),
+        (error: unknown) => each((w) => w.reject(error)),
+      );
+    }
+  }
+}
+
+interface Entry<T> {
+  rows: T[];
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Rows written in groups of up to `maxRows` (one statement each), one group at a time.
+ * A caller's rows go into one group whole. When a group's statement fails, its entries are
+ * written one by one, so one bad entry fails only its own caller.
+ */
+export class GroupCommit<T> {
+  private queue: Entry<T>[] = [];
+  private draining = false;
+
+  constructor(
+    private readonly write: (rows: T[]) => Promise<unknown>,
+    private readonly maxRows = 256,
+  ) {}
+
+  /** Resolves once `rows` are written. */
+  add(rows: T[]): Promise<void> {
+    if (rows.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.queue.push({ rows, resolve, reject });
+      if (!this.draining) {
+        this.draining = true;
+        // Not at once: the rows that arrive in this turn of the event loop join the group.
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      let size = this.queue[0]!.rows.length;
+      let count = 1;
+      while (count < this.queue.length && size + this.queue[count]!.rows.length <= this.maxRows)
+        size += this.queue[count++]!.rows.length;
+      const group = this.queue.splice(0, count);
+      try {
+        await this.writeRows(group.flatMap((entry) => entry.rows));
+        for (const entry of group) entry.resolve();
+      } catch (error) {
+        if (group.length === 1) group[0]!.reject(error);
+        else
+          for (const entry of group)
+            await this.writeRows(entry.rows).then(entry.resolve, entry.reject);
+      }
+    }
+    this.draining = false;
+  }
+
+  /** `write`, with a synchronous throw turned into a rejection. */
+  private async writeRows(rows: T[]): Promise<void> {
+    await this.write(rows);
+  }
+}
