@@ -2,7 +2,7 @@
 import { contentId, runContentKey, uniform } from '../algorithm/random';
 import type { Config } from '../config/schema';
 import { taskSampling } from '../config/tasks';
-import { GroupCommit } from '../db/bulk';
+import { GroupCommit, insertRowsAsJson } from '../db/bulk';
 import type { Database } from '../db/client';
 import { attempts } from '../db/schema';
 import { PROMPT_VERSIONS, solvePrompt } from '../prompts';
@@ -40,7 +40,7 @@ const attemptWrites = new WeakMap<Database, GroupCommit<typeof attempts.$inferIn
 function attemptWriter(db: Database) {
   let writer = attemptWrites.get(db);
   if (!writer) {
-    writer = new GroupCommit((rows) => db.insert(attempts).values(rows).onConflictDoNothing());
+    writer = new GroupCommit((rows) => insertRowsAsJson(db, attempts, rows));
     attemptWrites.set(db, writer);
   }
   return writer;

@@ -5,6 +5,10 @@
 // resolves only once its own rows are stored, so nothing paid for waits unwritten longer
 // than one group's statement.
 
+import { getTableColumns, sql } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import type { Database } from './client';
+
 type Waiter<V> = { resolve: (value: V | undefined) => void; reject: (error: unknown) => void };
 
 /** Reads by key, the keys asked for in one turn of the event loop in one query each `maxKeys`. */
@@ -104,4 +108,48 @@ export class GroupCommit<T> {
   private async writeRows(rows: T[]): Promise<void> {
     await this.write(rows);
   }
+}
+
+/**
+ * INSERT … ON CONFLICT DO NOTHING of `rows` as one JSON parameter that the database unpacks
+ * (jsonb_populate_recordset): a statement of rows × columns parameters cost the event loop
+ * more to build and encode than the insert itself. The columns are those of the first row;
+ * every row gives the same fields (a column left out is null, not its default).
+ */
+export async function insertRowsAsJson<T extends PgTable>(
+  db: Database,
+  table: T,
+  rows: T['$inferInsert'][],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = getTableColumns(table);
+  const fields = Object.keys(rows[0]!).filter((field) => field in columns);
+  const names = fields.map((field) => columns[field]!.name);
+  const json = JSON.stringify(
+    rows.map((row) => {
+      const record: Record<string, unknown> = {};
+      fields.forEach((field, i) => {
+        record[names[i]!] = (row as Record<string, unknown>)[field] ?? null;
+      });
+      return record;
+    }),
+  );
+  const list = sql.join(
+    names.map((name) => sql.identifier(name)),
+    sql`, `,
+  );
+  await db.execute(
+    sql`insert into ${table} (${list}) select ${list} from jsonb_populate_recordset(null::${table}, ${jsonText(json)}::jsonb) on conflict do nothing`,
+  );
+}
+
+/**
+ * JSON the database's jsonb parser takes: JSON.stringify escapes a lone surrogate (or NUL)
+ * as \uXXXX, which jsonb refuses, where a text parameter would have been stored with
+ * U+FFFD; so it becomes U+FFFD here too (a NUL is dropped, as cleanText does).
+ */
+export function jsonText(json: string): string {
+  return json.replace(/(?<!\\)((?:\\\\)*)\\u(d[89a-f][0-9a-f]{2}|0000)/gi, (_, slashes, code) =>
+    code === '0000' ? slashes : `${slashes}\\ufffd`,
+  );
 }

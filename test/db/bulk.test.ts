@@ -1,8 +1,13 @@
 // Batched reads and group commits (db/bulk.ts) over stand-in statements: what each caller
 // gets, and how many statements serve them.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { BatchedReads, GroupCommit } from '../../db/bulk';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { eq } from 'drizzle-orm';
+import { BatchedReads, GroupCommit, insertRowsAsJson, jsonText } from '../../db/bulk';
+import { type DatabaseHandle, openDatabase } from '../../db/client';
+import { attempts, llmCalls } from '../../db/schema';
+import { tempDir } from '../support/cli';
 
 describe('BatchedReads', () => {
   it('reads the keys asked for in one turn in one query, each key once', async () => {
@@ -112,5 +117,80 @@ describe('GroupCommit', () => {
       return Promise.resolve();
     });
     await assert.rejects(commit.add([1]), /no statement/);
+  });
+});
+
+describe('insertRowsAsJson', () => {
+  let database: DatabaseHandle;
+  before(async () => {
+    database = await openDatabase({ dataDir: path.join(tempDir(), 'pgdata') });
+  });
+  after(() => database.close());
+
+  const attempt = (id: string, text: string) => ({
+    id,
+    runId: 'run-json',
+    problemId: 'p',
+    round: 1,
+    solverModel: 'm',
+    sampleIndex: 0,
+    text,
+    extractedAnswer: null,
+    completionTokens: 7,
+  });
+
+  it('stores text as given, quotes, backslashes and surrogate pairs included; a key already there is left alone', async () => {
+    const texts = [
+      'plain',
+      'quote " and \\ backslash, \\u0041 written out, \\ud800 written out',
+      'pair 😀 and accents é',
+      'line\nbreak\ttab',
+    ];
+    await insertRowsAsJson(
+      database.db,
+      attempts,
+      texts.map((text, i) => attempt(`a${i}`, text)),
+    );
+    await insertRowsAsJson(database.db, attempts, [attempt('a0', 'a second write')]);
+    const rows = await database.db
+      .select()
+      .from(attempts)
+      .where(eq(attempts.runId, 'run-json'))
+      .orderBy(attempts.id);
+    assert.deepEqual(
+      rows.map((r) => r.text),
+      texts,
+    );
+    assert.ok(rows.every((r) => r.extractedAnswer === null && r.completionTokens === 7));
+    assert.ok(rows.every((r) => r.correct === null && r.ruleVerdict === null));
+  });
+
+  it('stores a lone surrogate as U+FFFD and drops a NUL, where jsonb would refuse both', async () => {
+    await insertRowsAsJson(database.db, attempts, [attempt('lone', 'a\ud800b\u0000c\udc00')]);
+    const [row] = await database.db.select().from(attempts).where(eq(attempts.id, 'lone'));
+    assert.equal(row!.text, 'a\ufffdbc\ufffd');
+    assert.equal(jsonText(JSON.stringify('\\ud800')), JSON.stringify('\\ud800'));
+  });
+
+  it('stores jsonb columns and keeps the columns’ defaults for fields no row gives', async () => {
+    await insertRowsAsJson(database.db, llmCalls, [
+      {
+        key: 'k-json',
+        role: 'solver',
+        model: 'm',
+        promptVersion: 'v',
+        request: { messages: [{ role: 'user', content: 'x "y"' }], n: 2 },
+        choices: ['one', 'two \\boxed{2}'],
+        promptTokens: null,
+        completionTokens: 12,
+        runId: 'run-json',
+        round: 1,
+      },
+    ]);
+    const [row] = await database.db.select().from(llmCalls).where(eq(llmCalls.key, 'k-json'));
+    assert.deepEqual(row!.request, { messages: [{ role: 'user', content: 'x "y"' }], n: 2 });
+    assert.deepEqual(row!.choices, ['one', 'two \\boxed{2}']);
+    assert.equal(row!.promptTokens, null);
+    assert.ok(row!.createdAt instanceof Date);
   });
 });
