@@ -8,6 +8,7 @@ import { attempts } from '../db/schema';
 import { PROMPT_VERSIONS, solvePrompt } from '../prompts';
 import { extractAnswer } from '../verifier';
 import { type ActivityDeps, runConfig } from './deps';
+import type { ChatRequest } from './llm/gateway';
 import { type BatchRef, problemsOfRound, type RoundRef } from './round-set';
 import { settleAll } from './settle';
 
@@ -59,18 +60,21 @@ export async function sampleProblems(
 ): Promise<SampleCounts> {
   const writer = attemptWriter(deps.db);
   let requests = 0;
+  const requestOf = (problem: { id: string; text: string }): ChatRequest => ({
+    role: 'solver',
+    model: ref.solverModel,
+    promptVersion: PROMPT_VERSIONS.solve,
+    messages: solvePrompt(problem.text),
+    n: config.loop.k,
+    ...taskSampling(config, 'solve'),
+    seed: requestSeed(config.seed, ref.round, problem.id),
+    runId: ref.runId,
+    round: ref.round,
+  });
+  // One cache read for the slice, not one per problem.
+  await deps.llm.prefetch(batch.map(requestOf));
   const sampleOne = async (problem: { id: string; text: string }) => {
-    const reply = await deps.llm.chat({
-      role: 'solver',
-      model: ref.solverModel,
-      promptVersion: PROMPT_VERSIONS.solve,
-      messages: solvePrompt(problem.text),
-      n: config.loop.k,
-      ...taskSampling(config, 'solve'),
-      seed: requestSeed(config.seed, ref.round, problem.id),
-      runId: ref.runId,
-      round: ref.round,
-    });
+    const reply = await deps.llm.chat(requestOf(problem));
     if (!reply.cached) requests++;
     if (reply.choices.length === 0) throw new Error(`no attempts for problem ${problem.id}`);
     const completionTokens = Math.round(

@@ -83,6 +83,9 @@ export function chatParams(request: ChatRequest, settings: RoleConfig, structure
 }
 type ChatParams = ReturnType<typeof chatParams>;
 
+const cacheKey = (request: ChatRequest, params: ChatParams) =>
+  contentId(request.promptVersion, JSON.stringify(params));
+
 interface Endpoint {
   client: OpenAI;
   limit: Semaphore;
@@ -106,6 +109,12 @@ export function invalidResponseBackoffMs(attempt: number): number {
 /** A run's config read this recently is used again: a repair (`socratic resume --config`) shows within it. */
 const CONFIG_REUSE_MS = 1000;
 
+/**
+ * How long a prefetched cache read stands in for a read of its own. A key found missing may
+ * be paid for meanwhile only by another worker running the same step at the same time.
+ */
+const PREFETCH_FRESH_MS = 30_000;
+
 type CachedCall = Pick<typeof llmCalls.$inferSelect, 'key' | 'choices' | 'completionTokens'>;
 
 export class LlmGateway {
@@ -115,6 +124,7 @@ export class LlmGateway {
   private readonly noStructuredOutput = new Set<string>();
   private readonly configs = new Map<string, { readAt: number; config: Promise<Config> }>();
   private readonly cacheReads: BatchedReads<string, CachedCall>;
+  private readonly prefetched = new Map<string, { row: CachedCall | undefined; readAt: number }>();
   private readonly cacheWrites: GroupCommit<typeof llmCalls.$inferInsert>;
 
   constructor(
@@ -172,13 +182,61 @@ export class LlmGateway {
     return endpoint;
   }
 
-  async chat(request: ChatRequest): Promise<ChatResult> {
+  /** The role's settings, and whether response_format goes along (not after a refusal). */
+  private async sending(request: ChatRequest) {
     const settings = (await this.config(request.runId)).roles[request.role];
-    const refusedBy = `${request.runId}/${request.role}`;
     const structured =
       request.responseFormat !== undefined &&
       settings.structuredOutput &&
-      !this.noStructuredOutput.has(refusedBy);
+      !this.noStructuredOutput.has(`${request.runId}/${request.role}`);
+    return { settings, structured };
+  }
+
+  /**
+   * Reads the cache for `requests` ahead, in one query per 500: their chat() calls in the
+   * next PREFETCH_FRESH_MS take a hit from here and skip the read for a key found missing.
+   * For a slice of problems whose calls would otherwise each read alone.
+   */
+  async prefetch(requests: ChatRequest[]): Promise<void> {
+    const now = Date.now();
+    for (const [key, entry] of this.prefetched)
+      if (now - entry.readAt >= PREFETCH_FRESH_MS) this.prefetched.delete(key);
+    const keys = new Set<string>();
+    for (const request of requests) {
+      const { settings, structured } = await this.sending(request);
+      keys.add(cacheKey(request, chatParams(request, settings, structured)));
+    }
+    const all = [...keys];
+    for (let i = 0; i < all.length; i += 500) {
+      const slice = all.slice(i, i + 500);
+      const found = new Map(
+        (
+          await this.db
+            .select({
+              key: llmCalls.key,
+              choices: llmCalls.choices,
+              completionTokens: llmCalls.completionTokens,
+            })
+            .from(llmCalls)
+            .where(inArray(llmCalls.key, slice))
+        ).map((row) => [row.key, row]),
+      );
+      for (const key of slice) this.prefetched.set(key, { row: found.get(key), readAt: now });
+    }
+  }
+
+  /** The cache row for `key`: from prefetch() while fresh (used once), else read now. */
+  private cached(key: string): Promise<CachedCall | undefined> {
+    const entry = this.prefetched.get(key);
+    if (!entry) return this.cacheReads.get(key);
+    this.prefetched.delete(key);
+    if (Date.now() - entry.readAt >= PREFETCH_FRESH_MS) return this.cacheReads.get(key);
+    return Promise.resolve(entry.row);
+  }
+
+  async chat(request: ChatRequest): Promise<ChatResult> {
+    const { settings, structured } = await this.sending(request);
+    const refusedBy = `${request.runId}/${request.role}`;
     try {
       return await this.send(request, settings, structured);
     } catch (error) {
@@ -197,9 +255,9 @@ export class LlmGateway {
     structured: boolean,
   ): Promise<ChatResult> {
     const params = chatParams(request, settings, structured);
-    const key = contentId(request.promptVersion, JSON.stringify(params));
+    const key = cacheKey(request, params);
     return this.flights.run(key, activitySignal(), async (signal) => {
-      const hit = await this.cacheReads.get(key);
+      const hit = await this.cached(key);
       if (hit) {
         metrics.llmCall({ role: request.role, round: request.round, cached: true });
         return { choices: hit.choices, cached: true, completionTokens: hit.completionTokens };
@@ -216,6 +274,7 @@ export class LlmGateway {
         completionTokens: paid.completionTokens ?? undefined,
       });
       // Resolves once the row is stored: a caller never holds a paid result the cache lacks.
+      this.prefetched.delete(key); // a prefetched miss of this key is stale now
       await this.cacheWrites.add([
         {
           key,

@@ -304,6 +304,45 @@ describe('LLM gateway against a faulty endpoint', () => {
     assert.ok((await calls()).every((c) => c.runId === runId));
   });
 
+  it('prefetch reads a slice’s keys in one query; its calls, one after another, read nothing more', async () => {
+    const { solve } = await setup();
+    const paying = new LlmGateway(database.db);
+    const requests = Array.from({ length: 8 }, (_, i) => solve(1, 90 + i));
+    const paid = [];
+    for (const request of requests.slice(0, 5)) paid.push(await paying.chat(request));
+
+    const selects = { count: 0 };
+    const counted = new Proxy(database.db, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver);
+        if (name === 'select') selects.count++;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const gateway = new LlmGateway(counted);
+    const from = faults.log.length;
+    await gateway.prefetch(requests);
+    const afterPrefetch = selects.count;
+    assert.ok(afterPrefetch <= 2, `one cache read (and the run's config): ${afterPrefetch}`);
+    const results = [];
+    for (const request of requests) results.push(await gateway.chat(request));
+    assert.deepEqual(
+      results.map((r) => r.cached),
+      [true, true, true, true, true, false, false, false],
+    );
+    assert.deepEqual(
+      results.slice(0, 5).map((r) => r.choices),
+      paid.map((r) => r.choices),
+    );
+    assert.equal(sent(from).length, 3, 'only the three missing keys are paid');
+    // No read per call (at most one of the run's config, read again once a second).
+    assert.ok(selects.count - afterPrefetch <= 1, `${selects.count - afterPrefetch} reads`);
+    // A prefetched entry serves once: asked again, the key is read, and found.
+    const again = await gateway.chat(requests[6]!);
+    assert.equal(again.cached, true);
+    assert.equal(sent(from).length, 3);
+  });
+
   it('keeps the finished calls of a wave in which one call fails', async () => {
     const { gateway, solve, calls } = await setup();
     faults.inject('unauthorized'); // the first request to arrive is refused, non-retryable
