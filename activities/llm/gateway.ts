@@ -124,6 +124,7 @@ export class LlmGateway {
   private readonly noStructuredOutput = new Set<string>();
   private readonly configs = new Map<string, { readAt: number; config: Promise<Config> }>();
   private readonly cacheReads: BatchedReads<string, CachedCall>;
+  private readonly budgetChecks = new Map<string, Promise<void>>();
   private readonly prefetched = new Map<string, { row: CachedCall | undefined; readAt: number }>();
   private readonly cacheWrites: GroupCommit<typeof llmCalls.$inferInsert>;
 
@@ -143,6 +144,26 @@ export class LlmGateway {
       return new Map(rows.map((row) => [row.key, row]));
     });
     this.cacheWrites = new GroupCommit((rows) => insertRowsAsJson(db, llmCalls, rows));
+  }
+
+  /**
+   * checkBudget, one query for the calls that ask while it runs: its sum is as recent as
+   * theirs would be (calls then in flight are not in it either), and a query per paid call
+   * would sum a growing table for each.
+   */
+  private withinBudget(config: Config, request: ChatRequest): Promise<void> {
+    const scope = JSON.stringify([request.runId, request.role, request.round]);
+    let check = this.budgetChecks.get(scope);
+    if (!check) {
+      check = checkBudget(this.db, config, request.runId, request.role, request.round);
+      const started = check;
+      const land = () => {
+        if (this.budgetChecks.get(scope) === started) this.budgetChecks.delete(scope);
+      };
+      started.then(land, land);
+      this.budgetChecks.set(scope, started);
+    }
+    return check;
   }
 
   /** The run's config (deps.ts runConfig), shared by the calls of the same second. */
@@ -264,7 +285,7 @@ export class LlmGateway {
       }
       // Only a call about to be paid for can exceed a budget.
       const config = await this.config(request.runId);
-      await checkBudget(this.db, config, request.runId, request.role, request.round);
+      await this.withinBudget(config, request);
       const paid = await this.complete(request, settings, params, signal);
       metrics.llmCall({
         role: request.role,

@@ -43,9 +43,12 @@ describe('LLM gateway against a faulty endpoint', () => {
   });
 
   /** A fresh run (its own config) and a gateway; `roles` overrides every role's settings. */
-  async function setup(roles: Record<string, unknown> = {}) {
+  async function setup(roles: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) {
     const role = { baseUrl: faults.url, timeoutSeconds: 2, maxRetries: 2, ...roles };
-    const config = Config.parse({ roles: { solver: role, teacher: role, generator: role } });
+    const config = Config.parse({
+      roles: { solver: role, teacher: role, generator: role },
+      ...extra,
+    });
     const runId = randomUUID();
     await database.db.insert(runs).values({
       id: runId,
@@ -341,6 +344,24 @@ describe('LLM gateway against a faulty endpoint', () => {
     const again = await gateway.chat(requests[6]!);
     assert.equal(again.cached, true);
     assert.equal(sent(from).length, 3);
+  });
+
+  it('checks a budget before paying: a wave within it is paid, the call after the limit is refused', async () => {
+    const { gateway, solve, calls } = await setup({}, { budget: { solver: { tokensPerRun: 1 } } });
+    const wave = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => gateway.chat(solve(1, 110 + i))),
+    );
+    assert.ok(wave.every((r) => !r.cached));
+    assert.equal((await calls()).length, 6);
+    await assert.rejects(gateway.chat(solve(1, 120)), (error: unknown) => {
+      assert.ok(error instanceof ApplicationFailure);
+      assert.equal(error.type, 'BudgetExceeded');
+      assert.equal(error.nonRetryable, true);
+      return true;
+    });
+    assert.equal((await calls()).length, 6, 'nothing paid past the limit');
+    // A cached call costs nothing: still served.
+    assert.equal((await gateway.chat(solve(1, 110))).cached, true);
   });
 
   it('keeps the finished calls of a wave in which one call fails', async () => {
