@@ -4,10 +4,10 @@ import type { Config } from '../config/schema';
 import { DirectoryLockedError } from '../db/lock';
 import { runs } from '../db/schema';
 import { roundWorkflowId } from '../workflows/ids';
-import { progressQuery } from '../workflows/progress';
 import { statusQuery } from '../workflows/run';
 import { exportRows, modelRows } from './export';
 import { commandConfig, parseCommand } from './options';
+import { roundProgress } from './progress';
 import { modelLines, refreshLines, roundsTable, stageLine } from './render';
 import { existingReport } from './report';
 import { completedSummaries, initialAccuracy } from './runs';
@@ -92,7 +92,7 @@ async function liveRuns(config: Config) {
       const handle = temporal.client.workflow.getHandle(execution.workflowId);
       const status = await handle.query(statusQuery);
       const round = temporal.client.workflow.getHandle(roundWorkflowId(status.runId, status.round));
-      const stages = await round.query(progressQuery).catch(() => []);
+      const stages = await roundProgress(round).catch(() => []);
       found.push({ ...status, stages });
     }
     return found;

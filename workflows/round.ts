@@ -74,9 +74,11 @@ async function round({ runId, round, settings }: RoundInput, control: RunControl
     ...batchOptions,
     taskQueue: settings.taskQueues?.cpu,
   });
-  // Stages that wait on LLM endpoints (sampling, judging, writing, evaluation).
+  // Stages that wait on LLM endpoints (sampling, judging, writing, evaluation). A shard runs
+  // as long as its share of the curriculum takes; the heartbeat timeout catches a dead worker.
   const llm = proxyActivities<Activities>({
     ...batchOptions,
+    startToCloseTimeout: '7 days',
     taskQueue: settings.taskQueues?.llm,
   });
   // Serving handoff: on the training host, where the checkpoints are.

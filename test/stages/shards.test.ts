@@ -5,14 +5,16 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Activities } from '../../activities';
+import { checkpoint } from '../../activities/heartbeat';
 import { runBatches, type ShardCheckpoint, shard } from '../../activities/shards';
 import { lanesFor, shardRange } from '../../algorithm/shards';
+import { roundProgress } from '../../cli/progress';
 import { WORKFLOWS_PATH } from '../../workers/worker';
-import { progressQuery } from '../../workflows/progress';
+import { progressQuery, type StageProgress } from '../../workflows/progress';
 import { roundWorkflow } from '../../workflows/round';
 import { testTemporal } from '../support/temporal';
 
@@ -144,7 +146,11 @@ describe('a round on shards', () => {
   });
 
   /** A round over `batches` batches with stub stages; its history length and shard calls. */
-  async function roundOf(batches: number) {
+  async function roundOf(
+    batches: number,
+    options: { sampleShard?: (ref: { shard: number; shards: number }) => Promise<object> } = {},
+    whileRunning?: (handle: WorkflowHandle) => Promise<void>,
+  ) {
     const shardCalls: { stage: string; shard: number; shards: number }[] = [];
     const shardStub = (stage: string) => async (ref: { shard: number; shards: number }) => {
       shardCalls.push({ stage, shard: ref.shard, shards: ref.shards });
@@ -158,7 +164,7 @@ describe('a round on shards', () => {
       evaluateShard: shardStub('evaluate'),
       recordEvaluation: async () => undefined,
       selectRoundSet: async () => ({ fresh: batches * 16, replay: 0, batches }),
-      sampleShard: shardStub('sample'),
+      sampleShard: options.sampleShard ?? shardStub('sample'),
       judgeShard: shardStub('judge'),
       fillUtilityWeights: async () => ({}),
       selfVerifyShard: shardStub('self-verify'),
@@ -197,6 +203,7 @@ describe('a round on shards', () => {
           },
         ],
       });
+      await whileRunning?.(handle);
       await handle.result();
       const progress = await handle.query(progressQuery);
       const { historyLength } = await handle.describe();
@@ -222,6 +229,40 @@ describe('a round on shards', () => {
     assert.deepEqual(
       { total: sample.total, done: sample.done, status: sample.status },
       { total: 10_000, done: 10_000, status: 'completed' },
+    );
+  });
+
+  test('a watcher sees the batches running shards have checkpointed, before they end', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const seen: StageProgress[][] = [];
+    await roundOf(
+      100,
+      {
+        // Each of the 4 sample shards (25 batches) reports 6 done, then holds.
+        sampleShard: async () => {
+          checkpoint({ doneInOrder: 5, doneAhead: [7], totals: {} });
+          await released;
+          return {};
+        },
+      },
+      async (handle) => {
+        for (let tries = 0; tries < 200; tries++) {
+          const stages = await roundProgress(handle).catch(() => []);
+          seen.push(stages);
+          const sample = stages.find((s) => s.stage === 'sample');
+          if (sample?.done === 24) break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        release();
+      },
+    );
+    const sample = seen.at(-1)!.find((s) => s.stage === 'sample')!;
+    assert.deepEqual(
+      { status: sample.status, done: sample.done, total: sample.total },
+      { status: 'running', done: 24, total: 100 },
     );
   });
 });
