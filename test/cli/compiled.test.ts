@@ -54,6 +54,35 @@ for (const argv of [['--help'], ['verify', '--gold', '1/2', '--pred', '0.5']]) {
   });
 }
 
+const CLIENTS = [
+  '@temporalio/client',
+  '@temporalio/worker',
+  '@temporalio/workflow',
+  '@temporalio/activity',
+  'openai',
+];
+
+for (const argv of [['status'], ['export', '--what', 'models']]) {
+  test(`socratic ${argv[0]} reads the database without the Temporal or LLM clients`, () => {
+    const stateDir = path.join(scratch, `state-${argv[0]}`);
+    const loaded = nodeJson(`
+      const log = console.log;
+      console.log = console.error = () => {};
+      require(${JSON.stringify(path.join(DIST, 'cli', 'main.js'))})
+        .main(${JSON.stringify([...argv, '--state-dir', stateDir])})
+        .then((code) => log(JSON.stringify({ code, modules: Object.keys(require.cache) })));
+    `) as { code: number; modules: string[] };
+    // status: no runs yet; export: no run to export. Both opened the database to say so.
+    assert.equal(loaded.code, argv[0] === 'status' ? 0 : 1);
+    assert.ok(loaded.modules.some((m) => m.includes('/node_modules/@electric-sql/pglite/')));
+    for (const name of CLIENTS)
+      assert.ok(
+        !loaded.modules.some((m) => m.includes(`/node_modules/${name}/`)),
+        `${name} was loaded`,
+      );
+  });
+}
+
 test('a compiled worker takes the prebuilt workflow bundle, and bundles anew once an input changed', () => {
   // A copy of dist/ and package.json beside a link to node_modules: the bundle's inputs
   // resolve as in the repository.
