@@ -25,10 +25,10 @@ export const MIGRATIONS_DIR = path.resolve(__dirname, '..', 'migrations');
 // builds, a second drizzle-orm beside the CommonJS one the schema uses (twice the start-up).
 
 /**
- * `brief`: the process only reads a little and exits (status, export), so PGlite
- * starts lighter: a 16 MB buffer pool instead of 128 MB (zeroing it is most of Postgres'
- * own start), and its WebAssembly compiled by V8's baseline compiler only (optimising
- * recompilation costs more CPU than such a process runs).
+ * `brief`: the process only reads a little and exits (status, export), so PGlite starts
+ * lighter: shared memory for a 16 MB buffer pool and 5 connections instead of 128 MB and 100
+ * (zeroing it is most of Postgres' own start), and its WebAssembly compiled by V8's baseline
+ * compiler only (optimising recompilation costs more CPU than such a process runs).
  */
 export async function openDatabase(options: {
   url?: string;
@@ -73,7 +73,10 @@ async function openPglite(dataDir: string, brief: boolean): Promise<DatabaseHand
     const client = await PGlite.create({
       dataDir,
       ...(brief && {
-        startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'],
+        startParams: [
+          ...PGlite.defaultStartParams,
+          ...['-c', 'shared_buffers=16MB', '-c', 'max_connections=5'],
+        ],
       }),
     });
     const db = drizzle(client, { schema });
