@@ -34,10 +34,12 @@ const HEAVY = [
   'drizzle-orm',
   '@electric-sql/pglite',
   'openai',
+  // The config schema's validator: these commands read no config.
+  'zod',
 ];
 
 for (const argv of [['--help'], ['verify', '--gold', '1/2', '--pred', '0.5']]) {
-  test(`socratic ${argv[0]} loads none of the Temporal, database or LLM clients`, () => {
+  test(`socratic ${argv[0]} loads none of the Temporal, database or LLM clients, nor zod`, () => {
     const loaded = nodeJson(`
       const log = console.log;
       console.log = () => {};
