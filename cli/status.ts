@@ -1,13 +1,12 @@
-// `socratic status`: the runs of a state directory and where each stands.
+// `socratic status`: the runs of a state directory and where each stands. It reads the
+// database only; Temporal and the workflows' queries are loaded when the run's own process
+// holds the database.
 import { desc } from 'drizzle-orm';
 import type { Config } from '../config/schema';
 import { DirectoryLockedError } from '../db/lock';
 import { runs } from '../db/schema';
-import { roundWorkflowId } from '../workflows/ids';
-import { statusQuery } from '../workflows/run';
 import { exportRows, modelRows } from './export';
 import { commandConfig, parseCommand } from './options';
-import { roundProgress } from './progress';
 import { modelLines, refreshLines, roundsTable, stageLine } from './render';
 import { existingReport } from './report';
 import { completedSummaries, initialAccuracy } from './runs';
@@ -18,7 +17,7 @@ export async function statusCommand(argv: string[]): Promise<number> {
   const { config } = await commandConfig(values);
   let database: Awaited<ReturnType<typeof openDatabaseFor>>;
   try {
-    database = await openDatabaseFor(config);
+    database = await openDatabaseFor(config, { brief: true });
   } catch (error) {
     if (!(error instanceof DirectoryLockedError)) throw error;
     // The run's own process holds the database: ask its workflows instead.
@@ -82,6 +81,11 @@ export async function statusCommand(argv: string[]): Promise<number> {
 
 /** Running runs as their workflows report them (no database needed). */
 async function liveRuns(config: Config) {
+  const [{ roundWorkflowId }, { roundProgress }, { statusQuery }] = await Promise.all([
+    import('../workflows/ids.js'),
+    import('./progress.js'),
+    import('../workflows/run.js'),
+  ]);
   const temporal = await connect(config, () => {});
   try {
     const found = [];
