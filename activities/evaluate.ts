@@ -1,6 +1,7 @@
 // SPEC §3 step 13: Mean@k accuracy of a Solver on a benchmark, graded by the same verifier;
 // the samples MathRule cannot decide go to the Teacher as judge, counted separately.
 import { ApplicationFailure } from '@temporalio/common';
+import type { Config } from '../config/schema';
 import { taskSampling } from '../config/tasks';
 import { evaluations } from '../db/schema';
 import { judgePrompt, PROMPT_VERSIONS, solvePrompt } from '../prompts';
@@ -35,19 +36,24 @@ export async function evaluationPlan(
   );
 }
 
+/** The evaluation problems of a benchmark the run's config names. */
+export async function benchmarkProblems(config: Config, benchmark: string) {
+  const file = benchmarkFiles(config).find((b) => b.name === benchmark);
+  if (!file)
+    throw ApplicationFailure.nonRetryable(
+      `benchmark ${benchmark} is not in the run's config`,
+      'UnknownBenchmark',
+    );
+  return evaluationProblems(config, file.path);
+}
+
 export async function evaluateBatch(
   deps: ActivityDeps,
   ref: EvaluationRef & { batch: number },
 ): Promise<{ problems: number; correct: number; undecided: number; teacherCorrect: number }> {
   const config = await runConfig(deps.db, ref.runId);
-  const file = benchmarkFiles(config).find((b) => b.name === ref.benchmark);
-  if (!file)
-    throw ApplicationFailure.nonRetryable(
-      `benchmark ${ref.benchmark} is not in the run's config`,
-      'UnknownBenchmark',
-    );
   const batch = batchSlice(
-    await evaluationProblems(config, file.path),
+    await benchmarkProblems(config, ref.benchmark),
     ref.batch,
     config.loop.batchSize,
   );

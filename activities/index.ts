@@ -1,11 +1,17 @@
 // The activities a worker registers: thin adapters from Temporal to the stage
 // functions beside this file.
-import { Context } from '@temporalio/activity';
-import { databaseFailure } from '../db/failure';
+import { lanesFor, type ShardRef } from '../algorithm/shards';
 import { admitRefinements } from './admit';
 import { type ActivityDeps, runConfig } from './deps';
-import { type EvaluationRef, evaluateBatch, evaluationPlan, recordEvaluation } from './evaluate';
+import {
+  benchmarkProblems,
+  type EvaluationRef,
+  evaluateBatch,
+  evaluationPlan,
+  recordEvaluation,
+} from './evaluate';
 import { serveGenerator, trainGenerator } from './generator';
+import { alive } from './heartbeat';
 import { judgeBatch } from './judge';
 import { buildPairs } from './pairs';
 import { referenceSolutionsBatch } from './reference-solutions';
@@ -31,31 +37,12 @@ import {
 import { sampleBatch } from './sample';
 import { loadSeeds } from './seeds';
 import { selfVerifyBatch } from './self-verify';
+import { roundShard, shard } from './shards';
 import { ensureSolverServed, trainSolver } from './train';
 import { warmStartSolver } from './warm-start';
 
 export type { ActivityDeps } from './deps';
 export type { RoundSummary } from './rounds';
-
-/**
- * Every activity but training heartbeats every few seconds while `work` runs, so the server notices a dead worker
- * within the heartbeat timeout instead of the start-to-close timeout. (Training does not
- * use this: there, silence from the trainer itself must trip the timeout.)
- */
-async function alive<T>(work: () => Promise<T>): Promise<T> {
-  const context = Context.current();
-  const timer = setInterval(() => context.heartbeat(), 2000);
-  try {
-    return await work();
-  } catch (error) {
-    // Cancelled (asked to, or its heartbeat timed out and another attempt took over): its
-    // LLM calls were aborted through the same signal; report the cancellation itself.
-    if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
-    throw databaseFailure(error) ?? error;
-  } finally {
-    clearInterval(timer);
-  }
-}
 
 function stages(deps: ActivityDeps) {
   return {
@@ -93,6 +80,32 @@ function stages(deps: ActivityDeps) {
       return evaluateBatch(deps, ref);
     },
     recordEvaluation: (ref: Parameters<typeof recordEvaluation>[1]) => recordEvaluation(deps, ref),
+    // A stage's batches in a few long activities (shards), resumable from their heartbeats.
+    async sampleShard(ref: RoundRef & ShardRef & { solverModel: string }) {
+      await ensureSolverServed(deps, ref.runId, ref.solverModel);
+      return roundShard(deps, ref, 'solver', (batch) => sampleBatch(deps, { ...ref, ...batch }));
+    },
+    judgeShard: (ref: RoundRef & ShardRef) =>
+      roundShard(deps, ref, 'teacher', (batch) => judgeBatch(deps, { ...ref, ...batch })),
+    selfVerifyShard: (ref: RoundRef & ShardRef) =>
+      roundShard(deps, ref, 'teacher', (batch) => selfVerifyBatch(deps, { ...ref, ...batch })),
+    referenceSolutionsShard: (ref: RoundRef & ShardRef) =>
+      roundShard(deps, ref, 'teacher', (batch) =>
+        referenceSolutionsBatch(deps, { ...ref, ...batch }),
+      ),
+    refineShard: (ref: RoundRef & ShardRef) =>
+      roundShard(deps, ref, 'teacher', (batch) => refineBatch(deps, { ...ref, ...batch })),
+    async evaluateShard(ref: EvaluationRef & ShardRef) {
+      await ensureSolverServed(deps, ref.runId, ref.model);
+      const config = await runConfig(deps.db, ref.runId);
+      const { batchSize } = config.loop;
+      return shard(
+        batchCount((await benchmarkProblems(config, ref.benchmark)).length, batchSize),
+        ref,
+        lanesFor(config.roles.solver.concurrency, batchSize),
+        (batch) => evaluateBatch(deps, { ...ref, batch }),
+      );
+    },
     recordStage: (input: Parameters<typeof recordStage>[1]) => recordStage(deps, input),
     finishRound: (ref: RoundRef & { trainedModel: string | null }) => finishRound(deps, ref),
     finishRun: (input: Parameters<typeof finishRun>[1]) => finishRun(deps, input),

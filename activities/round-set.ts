@@ -12,6 +12,8 @@ export interface RoundRef {
 
 export interface BatchRef extends RoundRef {
   batch: number;
+  /** The batch's problem ids, when its caller has read the round set already (a shard). */
+  problemIds?: string[];
 }
 
 /** Problem ids of the round set, in a stable order, sliced into batches. */
@@ -79,18 +81,20 @@ export async function selectRoundSet(
 }
 
 /**
- * The round's problems with their zone: one batch of them when `batch` is given (in the
- * order roundProblemIds slices), else all; optionally only some zones, only active ones.
+ * The round's problems with their zone: one batch of them when `batch` is given (its
+ * `problemIds`, else sliced from roundProblemIds), else all; optionally only some zones,
+ * only active ones.
  */
 export async function problemsOfRound(
   db: Database,
-  ref: RoundRef & { batch?: number },
+  ref: RoundRef & { batch?: number; problemIds?: string[] },
   options: { batchSize: number; zones?: Zone[]; activeOnly?: boolean },
 ) {
   const ids =
     ref.batch === undefined
       ? null
-      : batchSlice(await roundProblemIds(db, ref), ref.batch, options.batchSize);
+      : (ref.problemIds ??
+        batchSlice(await roundProblemIds(db, ref), ref.batch, options.batchSize));
   if (ids?.length === 0) return [];
   return db
     .select({

@@ -5,6 +5,7 @@ export * from './judging';
 export * from './pairs';
 export * from './random';
 export * from './replay';
+export * from './shards';
 export * from './split';
 export * from './utility';
 export * from './zones';

@@ -1,8 +1,7 @@
 // `socratic export`: a run's records as JSON lines on stdout, in a stable order.
+// The activities that compute pairs, Generator data and writer figures are loaded only for
+// the exports that need them: the others start without them.
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { ALL_ROUNDS, writerReport } from '../activities/generator';
-import { generatorExamples } from '../activities/generator-data';
-import { pairRecords } from '../activities/pairs';
 import { loadSnapshot } from '../config/load';
 import type { Database } from '../db/client';
 import {
@@ -42,7 +41,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
   if (!EXPORTS.includes(what)) throw new UsageError(`--what must be one of ${EXPORTS.join(', ')}`);
   if (values.format !== 'jsonl') throw new UsageError('--format: only jsonl is supported');
   const { config } = await commandConfig(values);
-  const database = await openDatabaseFor(config);
+  const database = await openDatabaseFor(config, { brief: true });
   try {
     const run = await findRun(database.db, values.run);
     if (!run) throw new UsageError(`no run ${values.run} in ${database.location}`);
@@ -122,7 +121,7 @@ export async function exportRows(db: Database, runId: string, what: What): Promi
     case 'pairs':
       // TRL's conversational format, as the trainer reads it, with the ids that let a reader
       // recompute every pair from the attempts export.
-      return (await pairRecords(db, runId))
+      return (await (await import('../activities/pairs.js')).pairRecords(db, runId))
         .map(({ id: _id, ...pair }) => pair)
         .sort(
           (a, b) =>
@@ -132,7 +131,7 @@ export async function exportRows(db: Database, runId: string, what: What): Promi
             compare(a.rejectedAttemptId, b.rejectedAttemptId),
         );
     case 'generator-data':
-      return generatorExamples(db, runId);
+      return (await import('../activities/generator-data.js')).generatorExamples(db, runId);
     case 'evaluations':
       return db
         .select({
@@ -174,8 +173,7 @@ export async function exportRows(db: Database, runId: string, what: What): Promi
       return modelRows(db, runId);
     case 'writers': {
       const [run] = await db.select().from(runs).where(eq(runs.id, runId));
-      const config = loadSnapshot(run!.config);
-      return writerReport(db, runId, ALL_ROUNDS, config.generator.band);
+      return writerFigures(db, runId, loadSnapshot(run!.config).generator.band);
     }
     case 'refreshes':
       return db
@@ -214,7 +212,9 @@ export async function modelRows(db: Database, runId: string) {
     .orderBy(asc(models.role), asc(models.round));
   const byName = new Map(rows.map((m) => [m.servedName, m]));
   const figures = new Map(
-    (await writerReport(db, runId, ALL_ROUNDS, config.generator.band)).map((w) => [w.model, w]),
+    rows.some((m) => m.role === 'generator')
+      ? (await writerFigures(db, runId, config.generator.band)).map((w) => [w.model, w])
+      : [],
   );
   return rows.map((m) => {
     const parent = m.parentModelId ? null : m.parentName ? byName.get(m.parentName) : undefined;
@@ -237,4 +237,10 @@ export async function modelRows(db: Database, runId: string) {
         : {}),
     };
   });
+}
+
+/** Every writer's validity and calibration over the whole run. */
+async function writerFigures(db: Database, runId: string, band: [number, number]) {
+  const { ALL_ROUNDS, writerReport } = await import('../activities/generator.js');
+  return writerReport(db, runId, ALL_ROUNDS, band);
 }

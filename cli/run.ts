@@ -18,7 +18,6 @@ import { writeReport } from '../report';
 import type { TemporalTarget } from '../temporal/connection';
 import { createWorker, installRuntimeWithMetrics } from '../workers/worker';
 import { roundWorkflowId, runWorkflowId } from '../workflows/ids';
-import { progressQuery } from '../workflows/progress';
 import type { RoundSettings } from '../workflows/round';
 import {
   type RunInput,
@@ -28,6 +27,7 @@ import {
   statusQuery,
 } from '../workflows/run';
 import { commandConfig, parseCommand, UsageError } from './options';
+import { roundProgress } from './progress';
 import { temporalUiOf } from './report';
 import { Reporter } from './reporter';
 import {
@@ -324,7 +324,7 @@ async function watch(
     try {
       round = (await handle.query(statusQuery)).round;
       const roundHandle = handle.client.getHandle(roundWorkflowId(run.id, round));
-      out.stages(round, await roundHandle.query(progressQuery));
+      out.stages(round, await roundProgress(roundHandle));
     } catch {
       // Between rounds, or no worker yet: nothing to show this tick.
     }

@@ -1,15 +1,13 @@
 // Everything one `socratic` process needs for a state directory: the database, the
 // simulated lab when a role uses it, Temporal, and the activities' dependencies.
+// The lab, the LLM gateway and the Temporal client are loaded when first used, so that
+// commands that only read the database (status, export) start without them.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { labSetPaths } from '../activities/benchmarks';
 import type { ActivityDeps } from '../activities/deps';
-import { LlmGateway } from '../activities/llm/gateway';
 import { type Config, LAB } from '../config/schema';
 import { type DatabaseHandle, openDatabase } from '../db/client';
-import { startLab } from '../lab/server';
-import { writeLabSets } from '../lab/sets';
-import { connectTemporal, type TemporalTarget } from '../temporal/connection';
+import type { TemporalTarget } from '../temporal/connection';
 
 export interface Session {
   config: Config;
@@ -31,8 +29,19 @@ export function databaseUrl(config: Config): string | undefined {
   return process.env.DATABASE_URL ?? config.databaseUrl;
 }
 
-export async function openDatabaseFor(config: Config): Promise<DatabaseHandle> {
-  return openDatabase({ url: databaseUrl(config), dataDir: path.join(config.stateDir, 'pgdata') });
+/**
+ * The state directory's database. `brief`: for a command that reads a little and exits
+ * (status, export): PGlite starts lighter (see openDatabase).
+ */
+export async function openDatabaseFor(
+  config: Config,
+  options: { brief?: boolean } = {},
+): Promise<DatabaseHandle> {
+  return openDatabase({
+    url: databaseUrl(config),
+    dataDir: path.join(config.stateDir, 'pgdata'),
+    brief: options.brief,
+  });
 }
 
 /**
@@ -43,6 +52,11 @@ export async function openSession(config: Config, open?: DatabaseHandle): Promis
   mkdirSync(config.stateDir, { recursive: true });
   let lab: Session['lab'];
   if (usesLab(config)) {
+    const [{ labSetPaths }, { writeLabSets }, { startLab }] = await Promise.all([
+      import('../activities/benchmarks.js'),
+      import('../lab/sets.js'),
+      import('../lab/server.js'),
+    ]);
     await writeLabSets(labSetPaths(config.stateDir).dir, {
       seed: config.lab.seed,
       seedProblems: config.lab.seedProblems,
@@ -61,6 +75,7 @@ export async function openSession(config: Config, open?: DatabaseHandle): Promis
       throw error;
     },
   );
+  const { LlmGateway } = await import('../activities/llm/gateway.js');
   const llm = new LlmGateway(database.db, lab?.url);
   return {
     config,
@@ -78,5 +93,6 @@ export async function connect(
   config: Config,
   onProgress: (message: string) => void,
 ): Promise<TemporalTarget> {
+  const { connectTemporal } = await import('../temporal/connection.js');
   return connectTemporal(config.temporal, config.stateDir, { onProgress });
 }

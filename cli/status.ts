@@ -1,11 +1,10 @@
-// `socratic status`: the runs of a state directory and where each stands.
+// `socratic status`: the runs of a state directory and where each stands. It reads the
+// database only; Temporal and the workflows' queries are loaded when the run's own process
+// holds the database.
 import { desc } from 'drizzle-orm';
 import type { Config } from '../config/schema';
 import { DirectoryLockedError } from '../db/lock';
 import { runs } from '../db/schema';
-import { roundWorkflowId } from '../workflows/ids';
-import { progressQuery } from '../workflows/progress';
-import { statusQuery } from '../workflows/run';
 import { exportRows, modelRows } from './export';
 import { commandConfig, parseCommand } from './options';
 import { modelLines, refreshLines, roundsTable, stageLine } from './render';
@@ -18,7 +17,7 @@ export async function statusCommand(argv: string[]): Promise<number> {
   const { config } = await commandConfig(values);
   let database: Awaited<ReturnType<typeof openDatabaseFor>>;
   try {
-    database = await openDatabaseFor(config);
+    database = await openDatabaseFor(config, { brief: true });
   } catch (error) {
     if (!(error instanceof DirectoryLockedError)) throw error;
     // The run's own process holds the database: ask its workflows instead.
@@ -82,6 +81,11 @@ export async function statusCommand(argv: string[]): Promise<number> {
 
 /** Running runs as their workflows report them (no database needed). */
 async function liveRuns(config: Config) {
+  const [{ roundWorkflowId }, { roundProgress }, { statusQuery }] = await Promise.all([
+    import('../workflows/ids.js'),
+    import('./progress.js'),
+    import('../workflows/run.js'),
+  ]);
   const temporal = await connect(config, () => {});
   try {
     const found = [];
@@ -92,7 +96,7 @@ async function liveRuns(config: Config) {
       const handle = temporal.client.workflow.getHandle(execution.workflowId);
       const status = await handle.query(statusQuery);
       const round = temporal.client.workflow.getHandle(roundWorkflowId(status.runId, status.round));
-      const stages = await round.query(progressQuery).catch(() => []);
+      const stages = await roundProgress(round).catch(() => []);
       found.push({ ...status, stages });
     }
     return found;

@@ -4,9 +4,12 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type Document, isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
 import { Config, LAB } from './schema';
+
+/** The YAML parser, loaded when a config file is read: a command without one starts sooner. */
+const yaml = () => require('yaml') as typeof import('yaml');
 
 export interface ConfigOverrides {
   /** Relative to the current directory (it comes from the command line). */
@@ -78,6 +81,7 @@ export async function loadConfig(
 
 /** Parses and validates YAML config text; `label` names the source in errors. Paths stay as written. */
 export function parseConfigYaml(text: string, label: string): Config {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true });
   if (doc.errors.length > 0) {
@@ -308,6 +312,7 @@ function lineOfKey(
   parentPath: readonly Key[],
   key: Key,
 ): number | undefined {
+  const { isMap, isScalar } = yaml();
   const parent = parentPath.length === 0 ? doc.contents : doc.getIn(parentPath, true);
   if (!isMap(parent)) return undefined;
   const pair = parent.items.find(

@@ -3,7 +3,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { type Explanation, explainSync, type Verdict, type VerifyOptions } from './core';
 import { closeVerifier, verify } from './index';
 
@@ -20,8 +20,19 @@ Each input line is {"gold": ..., "pred": ...}; each output line is
 --explain shows, for one pair, the answers found in both texts, what was compared and the
 rules that decided.`;
 
-const answer = z.union([z.string(), z.number().transform(String)]);
-const Line = z.object({ gold: answer, pred: answer });
+// zod is loaded for the options and lines that need it: one pair from flags starts without it.
+const zod = () => (require('zod') as typeof import('zod')).z;
+
+/** One input line: built at the first line read. */
+let lineSchema: z.ZodType<{ gold: string; pred: string }> | undefined;
+function Line() {
+  if (!lineSchema) {
+    const z = zod();
+    const answer = z.union([z.string(), z.number().transform(String)]);
+    lineSchema = z.object({ gold: answer, pred: answer });
+  }
+  return lineSchema;
+}
 
 /** Verdicts waiting to be written, at most this many at a time. */
 const IN_FLIGHT = 2048;
@@ -56,7 +67,7 @@ async function verifyLine(text: string, n: number, options: VerifyOptions): Prom
   } catch {
     return { equal: null, gold: null, pred: null, reason: `line ${n}: not valid JSON` };
   }
-  const parsed = Line.safeParse(raw);
+  const parsed = Line().safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return {
@@ -124,7 +135,7 @@ export async function verifyCommand(
   }
   const options: VerifyOptions = {};
   if (values['timeout-ms'] !== undefined) {
-    const t = z.coerce.number().int().positive().safeParse(values['timeout-ms']);
+    const t = zod().coerce.number().int().positive().safeParse(values['timeout-ms']);
     if (!t.success) {
       io.stderr.write(`--timeout-ms must be a positive integer\n`);
       return 2;
@@ -132,7 +143,7 @@ export async function verifyCommand(
     options.timeoutMs = t.data;
   }
   if (values.tolerance !== undefined) {
-    const t = z.coerce.number().nonnegative().safeParse(values.tolerance);
+    const t = zod().coerce.number().nonnegative().safeParse(values.tolerance);
     if (!t.success) {
       io.stderr.write(`--tolerance must be a non-negative number\n`);
       return 2;

@@ -9,6 +9,7 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import type { Activities, RoundSummary } from '../activities';
+import { type ShardRef, shardRange } from '../algorithm/shards';
 import { BUDGET_EXCEEDED } from '../contracts/failures';
 import { controlSignal, Progress, progressQuery, type RunControl } from './progress';
 
@@ -73,9 +74,11 @@ async function round({ runId, round, settings }: RoundInput, control: RunControl
     ...batchOptions,
     taskQueue: settings.taskQueues?.cpu,
   });
-  // Stages that wait on LLM endpoints (sampling, judging, writing, evaluation).
+  // Stages that wait on LLM endpoints (sampling, judging, writing, evaluation). A shard runs
+  // as long as its share of the curriculum takes; the heartbeat timeout catches a dead worker.
   const llm = proxyActivities<Activities>({
     ...batchOptions,
+    startToCloseTimeout: '7 days',
     taskQueue: settings.taskQueues?.llm,
   });
   // Serving handoff: on the training host, where the checkpoints are.
@@ -131,21 +134,25 @@ async function round({ runId, round, settings }: RoundInput, control: RunControl
     }
   }
 
-  /** Runs one recorded stage; `total` > 0 fans it out over that many batches. */
+  /**
+   * Runs one recorded stage; `total` > 0 fans it out over that many activities, which
+   * count `size(index)` units of progress each (one unless said).
+   */
   async function stage<T>(
     name: string,
     total: number,
-    run: (batch: number) => Promise<T>,
+    run: (index: number) => Promise<T>,
+    size: (index: number) => number = () => 1,
   ): Promise<T[]> {
     await boundary();
-    const entry = progress.start(name, total);
+    const entry = progress.start(name, sumOf(total, size));
     const startedAt = Date.now();
     const results: T[] = new Array(total);
     let next = 0;
     const lane = async () => {
-      for (let batch = next++; batch < total; batch = next++) {
-        results[batch] = await withinBudget(() => run(batch));
-        entry.done++;
+      for (let index = next++; index < total; index = next++) {
+        results[index] = await withinBudget(() => run(index));
+        entry.done += size(index);
       }
     };
     await Promise.all(Array.from({ length: Math.min(settings.parallelBatches, total) }, lane));
@@ -157,11 +164,37 @@ async function round({ runId, round, settings }: RoundInput, control: RunControl
   const once = async <T>(name: string, run: () => Promise<T>): Promise<T> =>
     (await stage(name, 1, run))[0]!;
 
+  // Rounds started after this patch run a stage's batches in at most parallelBatches long
+  // activities (shards) that checkpoint through heartbeats, instead of one activity per
+  // batch: the history no longer grows with the curriculum. Earlier rounds replay per batch.
+  const shardedStages = patched('sharded-stages');
+  /** A stage of `batches` batches: as shards (progress counted in batches), or batch by batch. */
+  const batched = (
+    name: string,
+    batches: number,
+    perShard: (shard: ShardRef) => Promise<object>,
+    perBatch: (batch: number) => Promise<object>,
+  ): Promise<object[]> => {
+    if (!shardedStages) return stage(name, batches, perBatch);
+    const shards = Math.min(settings.parallelBatches, batches);
+    const range = (shard: number) => shardRange(batches, { shard, shards });
+    return stage(
+      name,
+      shards,
+      (shard) => perShard({ shard, shards }),
+      (shard) => range(shard).end - range(shard).start,
+    );
+  };
+
   async function evaluate(evaluatedRound: number, model: string) {
     for (const { benchmark, batches } of await work.evaluationPlan({ runId })) {
       const name = `evaluate ${benchmark}${evaluatedRound === 0 ? ' (initial Solver)' : ''}`;
-      const parts = await stage(name, batches, (batch) =>
-        llm.evaluateBatch({ runId, round: evaluatedRound, benchmark, model, batch }),
+      const evaluation = { runId, round: evaluatedRound, benchmark, model };
+      const parts = await batched(
+        name,
+        batches,
+        (shard) => llm.evaluateShard({ ...evaluation, ...shard }),
+        (batch) => llm.evaluateBatch({ ...evaluation, batch }),
       );
       const total = sum(parts);
       await work.recordEvaluation({
@@ -192,17 +225,35 @@ async function round({ runId, round, settings }: RoundInput, control: RunControl
   // 1. Round set: new problems plus a seeded replay sample.
   const set = await once('round set', () => work.selectRoundSet(ref));
   // 2. Sample k attempts per problem.
-  await stage('sample', set.batches, (batch) => llm.sampleBatch({ ...ref, batch, solverModel }));
+  await batched(
+    'sample',
+    set.batches,
+    (shard) => llm.sampleShard({ ...ref, ...shard, solverModel }),
+    (batch) => llm.sampleBatch({ ...ref, batch, solverModel }),
+  );
   // 3–4. Judge (rule + Teacher), success rates and zones.
-  await stage('judge', set.batches, (batch) => llm.judgeBatch({ ...ref, batch }));
+  await batched(
+    'judge',
+    set.batches,
+    (shard) => llm.judgeShard({ ...ref, ...shard }),
+    (batch) => llm.judgeBatch({ ...ref, batch }),
+  );
   // 11. Last round's new problems were just measured: their utility weights are known now.
   if (round > 1) await once('utility weights', () => work.fillUtilityWeights(ref));
   // 5. Self-verification of too-difficult problems.
-  await stage('self-verify', set.batches, (batch) => llm.selfVerifyBatch({ ...ref, batch }));
+  await batched(
+    'self-verify',
+    set.batches,
+    (shard) => llm.selfVerifyShard({ ...ref, ...shard }),
+    (batch) => llm.selfVerifyBatch({ ...ref, batch }),
+  );
   // 6a. Worked reference solutions for the problems no attempt solved (the chosen side).
   if (patched('reference-solutions'))
-    await stage('reference solutions', set.batches, (batch) =>
-      llm.referenceSolutionsBatch({ ...ref, batch }),
+    await batched(
+      'reference solutions',
+      set.batches,
+      (shard) => llm.referenceSolutionsShard({ ...ref, ...shard }),
+      (batch) => llm.referenceSolutionsBatch({ ...ref, batch }),
     );
   // 12. Train the Generator on the last rounds' weighted triples (weights and drops are known
   // now), so this round's refinements can be written by it.
@@ -221,13 +272,25 @@ async function round({ runId, round, settings }: RoundInput, control: RunControl
       if (outcome.trained) await serving.serveSolver({ runId, model: outcome.model });
       return outcome;
     }),
-    stage('refine', set.batches, (batch) => llm.refineBatch({ ...ref, batch })),
+    batched(
+      'refine',
+      set.batches,
+      (shard) => llm.refineShard({ ...ref, ...shard }),
+      (batch) => llm.refineBatch({ ...ref, batch }),
+    ),
   ]);
   // 9–10. Admission checks; the curriculum grows by what is admitted.
   await once('admit', () => work.admitRefinements(ref));
   // 13. Evaluate M_{t+1}.
   await evaluate(round, trained.model);
   return work.finishRound({ ...ref, trainedModel: trained.trained ? trained.model : null });
+}
+
+/** The units of `total` activities that count `size(index)` each. */
+function sumOf(total: number, size: (index: number) => number): number {
+  let units = 0;
+  for (let index = 0; index < total; index++) units += size(index);
+  return units;
 }
 
 /** Adds up the numeric fields of stage results, for the stage record. */

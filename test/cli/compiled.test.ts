@@ -34,10 +34,12 @@ const HEAVY = [
   'drizzle-orm',
   '@electric-sql/pglite',
   'openai',
+  // The config schema's validator: these commands read no config.
+  'zod',
 ];
 
 for (const argv of [['--help'], ['verify', '--gold', '1/2', '--pred', '0.5']]) {
-  test(`socratic ${argv[0]} loads none of the Temporal, database or LLM clients`, () => {
+  test(`socratic ${argv[0]} loads none of the Temporal, database or LLM clients, nor zod`, () => {
     const loaded = nodeJson(`
       const log = console.log;
       console.log = () => {};
@@ -47,6 +49,35 @@ for (const argv of [['--help'], ['verify', '--gold', '1/2', '--pred', '0.5']]) {
     `) as { code: number; modules: string[] };
     assert.equal(loaded.code, 0);
     for (const name of HEAVY)
+      assert.ok(
+        !loaded.modules.some((m) => m.includes(`/node_modules/${name}/`)),
+        `${name} was loaded`,
+      );
+  });
+}
+
+const CLIENTS = [
+  '@temporalio/client',
+  '@temporalio/worker',
+  '@temporalio/workflow',
+  '@temporalio/activity',
+  'openai',
+];
+
+for (const argv of [['status'], ['export', '--what', 'models']]) {
+  test(`socratic ${argv[0]} reads the database without the Temporal or LLM clients`, () => {
+    const stateDir = path.join(scratch, `state-${argv[0]}`);
+    const loaded = nodeJson(`
+      const log = console.log;
+      console.log = console.error = () => {};
+      require(${JSON.stringify(path.join(DIST, 'cli', 'main.js'))})
+        .main(${JSON.stringify([...argv, '--state-dir', stateDir])})
+        .then((code) => log(JSON.stringify({ code, modules: Object.keys(require.cache) })));
+    `) as { code: number; modules: string[] };
+    // status: no runs yet; export: no run to export. Both opened the database to say so.
+    assert.equal(loaded.code, argv[0] === 'status' ? 0 : 1);
+    assert.ok(loaded.modules.some((m) => m.includes('/node_modules/@electric-sql/pglite/')));
+    for (const name of CLIENTS)
       assert.ok(
         !loaded.modules.some((m) => m.includes(`/node_modules/${name}/`)),
         `${name} was loaded`,

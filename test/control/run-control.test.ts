@@ -54,24 +54,24 @@ function stubs() {
     },
     evaluationPlan: async () => [],
     selectRoundSet: async () => ({ fresh: 1, replay: 0, batches: 1 }),
-    sampleBatch: async (ref: { round: number }) => {
+    sampleShard: async (ref: { round: number }) => {
       calls.push(`sample ${ref.round}`);
       if (ref.round === 1) await gate;
       return {};
     },
-    judgeBatch: async (ref: { round: number }) => {
+    judgeShard: async (ref: { round: number }) => {
       calls.push(`judge ${ref.round}`);
       return {};
     },
     fillUtilityWeights: async () => ({}),
-    selfVerifyBatch: async () => ({}),
-    referenceSolutionsBatch: async () => ({}),
+    selfVerifyShard: async () => ({}),
+    referenceSolutionsShard: async () => ({}),
     trainGenerator: async () => ({ trained: false, model: 'g0' }),
     serveGenerator: async () => undefined,
     buildPairs: async () => ({}),
     trainSolver: async () => ({ trained: false, model: 'm0', steps: 0, pairs: 0 }),
     serveSolver: async () => undefined,
-    refineBatch: async () => ({}),
+    refineShard: async () => ({}),
     admitRefinements: async () => ({}),
     recordEvaluation: async () => undefined,
     recordStage: async () => undefined,
