@@ -2,7 +2,7 @@
 import { contentId, runContentKey, uniform } from '../algorithm/random';
 import type { Config } from '../config/schema';
 import { taskSampling } from '../config/tasks';
-import { GroupCommit, insertRowsAsJson } from '../db/bulk';
+import { GroupCommit, HOT_PATH_LINGER_MS, insertRowsAsJson } from '../db/bulk';
 import type { Database } from '../db/client';
 import { attempts } from '../db/schema';
 import { PROMPT_VERSIONS, solvePrompt } from '../prompts';
@@ -41,7 +41,9 @@ const attemptWrites = new WeakMap<Database, GroupCommit<typeof attempts.$inferIn
 function attemptWriter(db: Database) {
   let writer = attemptWrites.get(db);
   if (!writer) {
-    writer = new GroupCommit((rows) => insertRowsAsJson(db, attempts, rows));
+    writer = new GroupCommit((rows) => insertRowsAsJson(db, attempts, rows), {
+      lingerMs: HOT_PATH_LINGER_MS,
+    });
     attemptWrites.set(db, writer);
   }
   return writer;

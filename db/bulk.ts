@@ -1,9 +1,8 @@
 // Bulk database access for hot paths (issue 11): PGlite runs every statement on the
 // worker's event loop, so a query per LLM call cost more than the call's own handling.
 // Reads asked for in the same turn of the event loop share one query; writes are
-// committed in groups while the previous group is written, and each caller's promise
-// resolves only once its own rows are stored, so nothing paid for waits unwritten longer
-// than one group's statement.
+// committed in groups, and each caller's promise resolves only once its own rows are
+// stored, so nothing paid for waits unwritten longer than a group's linger and statement.
 
 import { getTableColumns, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
@@ -51,57 +50,81 @@ export class BatchedReads<K, V> {
   }
 }
 
+/**
+ * How long the writes of a hot path (paid LLM calls, attempts) wait for company: short
+ * beside an LLM call, and the call's concurrency slot is free meanwhile.
+ */
+export const HOT_PATH_LINGER_MS = 20;
+
 interface Entry<T> {
   rows: T[];
+  arrivedAt: number;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
 
 /**
- * Rows written in groups of up to `maxRows` (one statement each), one group at a time.
- * A caller's rows go into one group whole. When a group's statement fails, its entries are
- * written one by one, so one bad entry fails only its own caller.
+ * Rows written in groups of up to `maxRows` (one statement each), one group at a time. A
+ * group waits up to `lingerMs` after its first rows for more (a statement of one row costs
+ * about as much as one of sixteen), unless it is full. A caller's rows go into one group
+ * whole. When a group's statement fails, its entries are written one by one, so one bad
+ * entry fails only its own caller.
  */
 export class GroupCommit<T> {
   private queue: Entry<T>[] = [];
-  private draining = false;
+  private queuedRows = 0;
+  private writing = false;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly write: (rows: T[]) => Promise<unknown>,
-    private readonly maxRows = 256,
+    private readonly options: { maxRows?: number; lingerMs?: number } = {},
   ) {}
+
+  private get maxRows(): number {
+    return this.options.maxRows ?? 256;
+  }
 
   /** Resolves once `rows` are written. */
   add(rows: T[]): Promise<void> {
     if (rows.length === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      this.queue.push({ rows, resolve, reject });
-      if (!this.draining) {
-        this.draining = true;
-        // Not at once: the rows that arrive in this turn of the event loop join the group.
-        setImmediate(() => void this.drain());
-      }
+      this.queue.push({ rows, arrivedAt: Date.now(), resolve, reject });
+      this.queuedRows += rows.length;
+      this.wake();
     });
   }
 
+  /** Starts the next group now when it is full, else once its first rows have lingered. */
+  private wake(): void {
+    if (this.writing || this.queue.length === 0) return;
+    clearTimeout(this.timer);
+    const waited = Date.now() - this.queue[0]!.arrivedAt;
+    const linger = this.queuedRows >= this.maxRows ? 0 : (this.options.lingerMs ?? 0) - waited;
+    // Never at once: rows that arrive in this turn of the event loop join the group.
+    this.timer = setTimeout(() => void this.drain(), Math.max(0, linger));
+  }
+
   private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
-      let size = this.queue[0]!.rows.length;
-      let count = 1;
-      while (count < this.queue.length && size + this.queue[count]!.rows.length <= this.maxRows)
-        size += this.queue[count++]!.rows.length;
-      const group = this.queue.splice(0, count);
-      try {
-        await this.writeRows(group.flatMap((entry) => entry.rows));
-        for (const entry of group) entry.resolve();
-      } catch (error) {
-        if (group.length === 1) group[0]!.reject(error);
-        else
-          for (const entry of group)
-            await this.writeRows(entry.rows).then(entry.resolve, entry.reject);
-      }
+    this.timer = undefined;
+    this.writing = true;
+    let size = this.queue[0]!.rows.length;
+    let count = 1;
+    while (count < this.queue.length && size + this.queue[count]!.rows.length <= this.maxRows)
+      size += this.queue[count++]!.rows.length;
+    const group = this.queue.splice(0, count);
+    this.queuedRows -= size;
+    try {
+      await this.writeRows(group.flatMap((entry) => entry.rows));
+      for (const entry of group) entry.resolve();
+    } catch (error) {
+      if (group.length === 1) group[0]!.reject(error);
+      else
+        for (const entry of group)
+          await this.writeRows(entry.rows).then(entry.resolve, entry.reject);
     }
-    this.draining = false;
+    this.writing = false;
+    this.wake();
   }
 
   /** `write`, with a synchronous throw turned into a rejection. */

@@ -19,7 +19,7 @@ import OpenAI from 'openai';
 import type { z } from 'zod';
 import { contentId, runContentKey } from '../../algorithm/random';
 import { type Config, LAB, type RoleConfig, type RoleName } from '../../config/schema';
-import { BatchedReads, GroupCommit, insertRowsAsJson } from '../../db/bulk';
+import { BatchedReads, GroupCommit, HOT_PATH_LINGER_MS, insertRowsAsJson } from '../../db/bulk';
 import type { Database } from '../../db/client';
 import { llmCalls, replyRejections } from '../../db/schema';
 import { metrics } from '../../metrics';
@@ -143,7 +143,9 @@ export class LlmGateway {
         .where(inArray(llmCalls.key, keys));
       return new Map(rows.map((row) => [row.key, row]));
     });
-    this.cacheWrites = new GroupCommit((rows) => insertRowsAsJson(db, llmCalls, rows));
+    this.cacheWrites = new GroupCommit((rows) => insertRowsAsJson(db, llmCalls, rows), {
+      lingerMs: HOT_PATH_LINGER_MS,
+    });
   }
 
   /**

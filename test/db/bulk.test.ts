@@ -50,7 +50,7 @@ describe('GroupCommit', () => {
       statements.push(rows);
       await new Promise((r) => setTimeout(r, 5));
       for (const row of rows) stored.add(row);
-    }, 10);
+    });
     const callers = [[1, 2], [3], [4, 5, 6]].map((rows) =>
       commit.add(rows).then(() => rows.every((row) => stored.has(row))),
     );
@@ -60,9 +60,12 @@ describe('GroupCommit', () => {
 
   it('keeps a caller’s rows in one group and groups at most maxRows', async () => {
     const statements: number[][] = [];
-    const commit = new GroupCommit<number>(async (rows) => {
-      statements.push(rows);
-    }, 4);
+    const commit = new GroupCommit<number>(
+      async (rows) => {
+        statements.push(rows);
+      },
+      { maxRows: 4 },
+    );
     await Promise.all([commit.add([1, 2, 3]), commit.add([4, 5]), commit.add([6]), commit.add([])]);
     assert.deepEqual(statements, [
       [1, 2, 3],
@@ -87,6 +90,30 @@ describe('GroupCommit', () => {
     release();
     await Promise.all([first, ...later]);
     assert.deepEqual(statements, [[1], [2, 3]]);
+  });
+
+  it('a group lingers for more rows, and a full one is written at once', async () => {
+    const statements: number[][] = [];
+    const lingering = new GroupCommit<number>(
+      async (rows) => {
+        statements.push(rows);
+      },
+      { lingerMs: 1000 },
+    );
+    const first = lingering.add([1]);
+    await new Promise((r) => setTimeout(r, 20));
+    await Promise.all([first, lingering.add([2])]);
+    assert.deepEqual(statements, [[1, 2]], 'rows 20 ms apart share a statement');
+
+    // A linger of an hour: only a full group lets this test end.
+    const full = new GroupCommit<number>(
+      async (rows) => {
+        statements.push(rows);
+      },
+      { lingerMs: 3_600_000, maxRows: 3 },
+    );
+    await Promise.all([full.add([3, 4]), full.add([5])]);
+    assert.deepEqual(statements.at(-1), [3, 4, 5]);
   });
 
   it('a bad entry fails only its own caller: the group is written again entry by entry', async () => {
