@@ -19,6 +19,14 @@ let runtimeInstalled = false;
 
 const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 
+/** The SDK's logger, without the warning every activity-only Worker (a resource queue) gives. */
+class WorkerLogger extends DefaultLogger {
+  override log(...[level, message, meta]: Parameters<DefaultLogger['log']>): void {
+    if (message === 'No workflows registered, not polling for workflow tasks') return;
+    super.log(level, message, meta);
+  }
+}
+
 /**
  * The SDK logs every state change at INFO; a user watching a run wants warnings only
  * (SOCRATIC_LOG_LEVEL=INFO or DEBUG shows more). Must run before the first
@@ -29,7 +37,7 @@ export function quietRuntime(options: { prometheusPort?: number } = {}): void {
   runtimeInstalled = true;
   const wanted = process.env.SOCRATIC_LOG_LEVEL?.toUpperCase();
   Runtime.install({
-    logger: new DefaultLogger(LOG_LEVELS.find((l) => l === wanted) ?? 'WARN'),
+    logger: new WorkerLogger(LOG_LEVELS.find((l) => l === wanted) ?? 'WARN'),
     ...(options.prometheusPort === undefined
       ? {}
       : {
