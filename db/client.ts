@@ -25,13 +25,25 @@ export async function openDatabase(options: {
   return options.url ? openPostgres(options.url) : openPglite(options.dataDir);
 }
 
+/** Key of the session-level advisory lock held while migrating ("socratic" in ASCII, cut). */
+const MIGRATION_LOCK = 0x736f6372;
+
 async function openPostgres(url: string): Promise<DatabaseHandle> {
   const { Pool } = await import('pg');
   const { drizzle } = await import('drizzle-orm/node-postgres');
   const { migrate } = await import('drizzle-orm/node-postgres/migrator');
   const pool = new Pool({ connectionString: url, max: 8 });
   const db = drizzle(pool, { schema });
-  await migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+  // A CLI and its workers may start at once on a new database: one migrates, the others
+  // wait on the lock and then find the migrations applied.
+  const lock = await pool.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
+    lock.release();
+  }
   return {
     db: db as unknown as Database,
     location: redactSecrets(url),
