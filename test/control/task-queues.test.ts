@@ -170,7 +170,7 @@ test('a round without task queues (started before there were any) keeps every ac
   const { taskQueues: _none, ...settings } = roundSettings(config);
   await runRounds(runId, settings);
   const actual = queuesOf(runId);
-  assert.ok('sampleBatch' in actual && 'trainSolver' in actual);
+  assert.ok('sampleShard' in actual && 'trainSolver' in actual);
   for (const [activity, queue] of Object.entries(actual))
     assert.equal(queue, queues.workflow, activity);
 });
