@@ -5,8 +5,8 @@ import { redactSecrets } from '../config/secrets';
 
 const USAGE = `usage: socratic <command> [options]
 
-  run     [--config FILE] [--state-dir DIR] [--rounds N] [--seed N] [--json]
-          start a run, or resume the unfinished one in the state directory
+  run     [--config FILE] [--state-dir DIR] [--rounds N] [--seed N] [--detach] [--json]
+          start a run, or resume the unfinished one in the state directory (--detach: workers elsewhere run it)
   status  [--config FILE] [--state-dir DIR] [--json]
   runs    [--json]                    every run: status, round, stage, age, lineage
   pause | stop | cancel [--run ID|latest]   pause at the next stage boundary, end after the current stage, or cancel now
@@ -20,7 +20,7 @@ const USAGE = `usage: socratic <command> [options]
           schedule list | describe | pause | unpause | delete | trigger [--wait]   (each --run ID)
           the nightly curriculum refresh of a run on a Temporal Schedule (hosted by \`socratic worker\`)
   init    [--out FILE] [--force]      write a commented example config (socratic.yaml)
-  worker  [--config FILE] [--state-dir DIR]   a worker on its own (cluster mode: TEMPORAL_ADDRESS, DATABASE_URL)
+  worker  [--config FILE] [--state-dir DIR] [--queues workflow,llm,cpu,train]   a worker process (cluster mode: TEMPORAL_ADDRESS, DATABASE_URL)
   verify  --gold G --pred P | --jsonl  compare final answers (MathRule)
   server stop [--state-dir DIR]       stop the embedded Temporal dev server (it outlives runs, for its UI)
   lab serve [--port N] [--seed N] [--state-dir DIR]   run the simulated lab on its own

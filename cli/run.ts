@@ -16,7 +16,8 @@ import { loadProblemFile, loadSeedFile } from '../data/problem-file';
 import { runs } from '../db/schema';
 import { writeReport } from '../report';
 import type { TemporalTarget } from '../temporal/connection';
-import { createWorker, installRuntimeWithMetrics } from '../workers/worker';
+import { resourceQueuesOf, taskQueuesOf } from '../workers/queues';
+import { createWorkers, installRuntimeWithMetrics } from '../workers/worker';
 import { roundWorkflowId, runWorkflowId } from '../workflows/ids';
 import type { RoundSettings } from '../workflows/round';
 import {
@@ -48,6 +49,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const { values } = parseCommand(argv, {
     rounds: { type: 'string' },
     seed: { type: 'string' },
+    detach: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   });
   const out = new Reporter(values.json);
@@ -80,7 +82,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       run = await createRun(db, config);
       out.info(`starting run ${run.id}: ${run.rounds} rounds, seed ${run.seed}`, { runId: run.id });
     }
-    return await follow({ session, temporal, run, out, json: values.json });
+    return await follow({ session, temporal, run, out, json: values.json, detach: values.detach });
   } finally {
     await temporal.close();
     await session.close();
@@ -131,22 +133,23 @@ export async function follow(options: FollowOptions): Promise<number> {
     const handle = await startOrAttach(temporal.client, session, run, runConfig);
     if (options.resume) await handle.signal(resumeSignal);
     out.info(
-      `run ${run.id} is on the Temporal server; a worker for task queue ${runConfig.temporal.taskQueue} runs it`,
+      `run ${run.id} is on the Temporal server; \`socratic worker\` processes run it (task queues ${Object.values(taskQueuesOf(runConfig.temporal)).join(', ')})`,
     );
     return 0;
   }
-  const worker = await createWorker({
+  // Every queue in this process: the workflows, LLM calls, CPU work and training.
+  const workers = await createWorkers({
     connection: await temporal.nativeConnection(),
     namespace: temporal.namespace,
-    taskQueue: runConfig.temporal.taskQueue,
+    temporal: runConfig.temporal,
     deps: session.deps,
   });
-  const working = worker.run();
+  const working = workers.run();
   const stop = () => {
     out.info(
       `\nstopping; run the same command again (or \`socratic resume --run ${run.id}\`) to resume`,
     );
-    worker.shutdown();
+    workers.shutdown();
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
@@ -188,7 +191,7 @@ export async function follow(options: FollowOptions): Promise<number> {
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
-    if (worker.getState() === 'RUNNING') worker.shutdown();
+    workers.shutdown();
     await working.catch(() => {});
   }
 }
@@ -243,6 +246,7 @@ export function roundSettings(config: Config): RoundSettings {
     trainerHeartbeatTimeoutSeconds: config.trainer.solver.heartbeatTimeoutSeconds,
     trainerMaxAttempts: config.trainer.solver.maxAttempts,
     warmStart: config.warmStart.enabled,
+    taskQueues: resourceQueuesOf(config.temporal),
   };
 }
 

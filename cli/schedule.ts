@@ -11,7 +11,8 @@ import {
   WorkflowNotFoundError,
 } from '@temporalio/client';
 import type { Config } from '../config/schema';
-import { createWorker, quietRuntime } from '../workers/worker';
+import { resourceQueuesOf } from '../workers/queues';
+import { createWorkers, quietRuntime } from '../workers/worker';
 import { refreshScheduleId } from '../workflows/ids';
 import { type RefreshInput, type RefreshOutcome, refreshWorkflow } from '../workflows/refresh';
 import { commandConfig, parseCommand, UsageError } from './options';
@@ -258,6 +259,7 @@ function refreshInput(
     ...(band === undefined ? {} : { band }),
     parallelBatches: config.temporal.parallelBatches,
     heartbeatTimeoutSeconds: config.temporal.heartbeatTimeoutSeconds,
+    taskQueues: resourceQueuesOf(config.temporal),
   };
 }
 
@@ -288,13 +290,13 @@ async function triggerAndHost(
 ): Promise<RefreshOutcome> {
   const session = await openSession(config);
   try {
-    const worker = await createWorker({
+    const workers = await createWorkers({
       connection: await temporal.nativeConnection(),
       namespace: temporal.namespace,
-      taskQueue: runConfig.temporal.taskQueue,
+      temporal: runConfig.temporal,
       deps: session.deps,
     });
-    const working = worker.run();
+    const working = workers.run();
     try {
       const before = await handle.describe();
       const seen = new Set(before.info.recentActions.map((a) => a.action.workflow.workflowId));
@@ -322,7 +324,7 @@ async function triggerAndHost(
         working.then(() => Promise.reject(new Error('the worker stopped'))),
       ]);
     } finally {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
+      workers.shutdown();
       await working.catch(() => {});
     }
   } finally {

@@ -62,6 +62,7 @@ const LINE_COMMENTS: Record<string, string> = {
   'lab.malformedJsonRate': 'Teacher replies that are not JSON',
   'lab.httpErrorRate': 'injected HTTP 429/500 responses',
   'lab.latencyMs': 'added to every response',
+  'temporal.taskQueue': "the workflows' queue (and every activity of older runs)",
   'temporal.heartbeatTimeoutSeconds': "seconds before a dead worker's batch is retried",
   'temporal.parallelBatches': 'batches of one stage running at once',
   'temporal.allowInsecure': 'plaintext to a server on another machine',
@@ -145,6 +146,10 @@ const OPTIONAL_AFTER: Record<string, [string, string?][]> = {
   'evaluation.topP': [
     ['maxProblems: 50', 'first N per benchmark, for quick runs'],
     ['decontaminate: [data/aime24.jsonl]', 'n-gram checked; default: the benchmarks'],
+  ],
+  'temporal.taskQueue': [
+    ['taskQueues: { llm: socratic-llm, cpu: socratic-cpu, train: socratic-train }'],
+    ['  (per resource, for `socratic worker --queues`; default <taskQueue>-llm, -cpu, -train)'],
   ],
   'temporal.parallelBatches': [
     ['address: temporal.example.com:7233', 'unset = the embedded dev server'],

@@ -240,6 +240,19 @@ export const Config = z
         address: z.string().optional(),
         namespace: z.string().default('default'),
         taskQueue: z.string().default('socratic'),
+        /**
+         * Task queues per resource, each polled by the workers that have it (`socratic worker
+         * --queues`): LLM calls, CPU and database work, training. Unset = `<taskQueue>-llm`,
+         * `<taskQueue>-cpu`, `<taskQueue>-train` (workers/queues.ts derives them).
+         */
+        taskQueues: z
+          .object({
+            llm: z.string().min(1).optional(),
+            cpu: z.string().min(1).optional(),
+            train: z.string().min(1).optional(),
+          })
+          .strict()
+          .optional(),
         /** A batch activity whose worker died is retried after this long without a heartbeat. */
         heartbeatTimeoutSeconds: z.number().positive().default(30),
         /** Batches of one stage that run at once (each bounded further by per-role concurrency). */

@@ -40,6 +40,9 @@ export async function openDatabase(options: {
     : openPglite(options.dataDir, options.brief ?? false);
 }
 
+/** Key of the session-level advisory lock held while migrating ("socratic" in ASCII, cut). */
+const MIGRATION_LOCK = 0x736f6372;
+
 async function openPostgres(url: string): Promise<DatabaseHandle> {
   const { Pool } = require('pg') as typeof import('pg');
   const { drizzle } =
@@ -49,7 +52,16 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
   await migrateIfBehind(db as unknown as Database, async () => {
     const { migrate } =
       require('drizzle-orm/node-postgres/migrator') as typeof import('drizzle-orm/node-postgres/migrator');
-    await migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+    // A CLI and its workers may start at once on a new database: one migrates, the others
+    // wait on the lock and then find the migrations applied.
+    const lock = await pool.connect();
+    try {
+      await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      await migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
+      lock.release();
+    }
   }).catch(async (error) => {
     await pool.end();
     throw error;

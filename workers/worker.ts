@@ -1,4 +1,4 @@
-// A worker for the round's workflows and activities on one task queue.
+// The workers of one process: the workflows' queue and the resource queues it hosts.
 import {
   DefaultLogger,
   type NativeConnection,
@@ -7,8 +7,10 @@ import {
   type WorkerOptions,
 } from '@temporalio/worker';
 import { type ActivityDeps, createActivities } from '../activities';
+import type { Config } from '../config/schema';
 import { serveMetrics } from '../metrics';
 import { findFreePort } from '../temporal/free-port';
+import { QUEUE_NAMES, type QueueName, taskQueuesOf } from './queues';
 import { workflowCode } from './workflow-bundle';
 
 export { WORKFLOWS_PATH } from './workflow-bundle';
@@ -16,6 +18,14 @@ export { WORKFLOWS_PATH } from './workflow-bundle';
 let runtimeInstalled = false;
 
 const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+
+/** The SDK's logger, without the warning every activity-only Worker (a resource queue) gives. */
+class WorkerLogger extends DefaultLogger {
+  override log(...[level, message, meta]: Parameters<DefaultLogger['log']>): void {
+    if (message === 'No workflows registered, not polling for workflow tasks') return;
+    super.log(level, message, meta);
+  }
+}
 
 /**
  * The SDK logs every state change at INFO; a user watching a run wants warnings only
@@ -27,7 +37,7 @@ export function quietRuntime(options: { prometheusPort?: number } = {}): void {
   runtimeInstalled = true;
   const wanted = process.env.SOCRATIC_LOG_LEVEL?.toUpperCase();
   Runtime.install({
-    logger: new DefaultLogger(LOG_LEVELS.find((l) => l === wanted) ?? 'WARN'),
+    logger: new WorkerLogger(LOG_LEVELS.find((l) => l === wanted) ?? 'WARN'),
     ...(options.prometheusPort === undefined
       ? {}
       : {
@@ -60,25 +70,94 @@ export async function installRuntimeWithMetrics(
   return serveMetrics(address, runtimePort);
 }
 
-export async function createWorker(options: {
-  connection: NativeConnection;
-  namespace: string;
-  taskQueue: string;
-  deps: ActivityDeps;
-}): Promise<Worker> {
-  return Worker.create({
-    connection: options.connection,
-    namespace: options.namespace,
-    taskQueue: options.taskQueue,
-    ...workflowCode(),
-    activities: createActivities(options.deps),
+/** What every Worker of ours shares, workflow or activity-only. */
+function commonOptions(): Partial<WorkerOptions> {
+  return {
     // Short shutdown: a killed or stopped worker's activities are retried elsewhere anyway.
     shutdownGraceTime: '2 seconds',
     // Code that no longer replays a round's history fails that round, with the reason,
     // instead of retrying its workflow task forever while `socratic run` waits.
     workflowFailureErrorTypes: { '*': ['NondeterminismError', 'DeterminismViolationError'] },
     ...versioning(process.env),
-  });
+  };
+}
+
+/**
+ * Activities at once per resource queue. llm: each stage's shard or batch activities wait on
+ * endpoints (the gateway bounds the requests); cpu: verification and admission share the
+ * cores; train: a solver and a generator training and their serving handoffs at most.
+ */
+const ACTIVITY_SLOTS: Record<Exclude<QueueName, 'workflow'>, number> = {
+  llm: 32,
+  cpu: 8,
+  train: 4,
+};
+
+export interface WorkerGroup {
+  /** The task queues polled, by queue. */
+  readonly taskQueues: Partial<Record<QueueName, string>>;
+  /** Runs every worker until all have stopped; one that fails stops the others. */
+  run(): Promise<void>;
+  shutdown(): void;
+  isRunning(): boolean;
+}
+
+/**
+ * The Workers of one process for the queues it hosts: the workflow queue (the workflows,
+ * and every activity, for rounds started before there were resource queues and for the
+ * run's own bookkeeping) and an activity-only Worker per resource queue.
+ */
+export async function createWorkers(options: {
+  connection: NativeConnection;
+  namespace: string;
+  temporal: Pick<Config['temporal'], 'taskQueue' | 'taskQueues'>;
+  /** Default: every queue (the embedded default: one process runs everything). */
+  queues?: readonly QueueName[];
+  deps: ActivityDeps;
+}): Promise<WorkerGroup> {
+  const names = taskQueuesOf(options.temporal);
+  const hosted = options.queues ?? QUEUE_NAMES;
+  const activities = createActivities(options.deps);
+  const workers: Worker[] = [];
+  const taskQueues: WorkerGroup['taskQueues'] = {};
+  for (const queue of QUEUE_NAMES.filter((q) => hosted.includes(q))) {
+    taskQueues[queue] = names[queue];
+    workers.push(
+      await Worker.create({
+        connection: options.connection,
+        namespace: options.namespace,
+        taskQueue: names[queue],
+        activities,
+        ...(queue === 'workflow'
+          ? workflowCode()
+          : { maxConcurrentActivityTaskExecutions: ACTIVITY_SLOTS[queue] }),
+        ...commonOptions(),
+      }),
+    );
+  }
+  let stopped = false;
+  const shutdown = () => {
+    stopped = true;
+    for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+  };
+  return {
+    taskQueues,
+    shutdown,
+    isRunning: () => workers.some((worker) => worker.getState() === 'RUNNING'),
+    async run() {
+      if (stopped) return;
+      const outcomes = await Promise.allSettled(
+        workers.map((worker) =>
+          worker.run().catch((error) => {
+            shutdown();
+            throw error;
+          }),
+        ),
+      );
+      const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+      if (failed) throw failed.reason;
+    },
+  };
 }
 
 /**

@@ -4,6 +4,7 @@
 import { proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { Progress, progressQuery } from './progress';
+import type { TaskQueues } from './round';
 
 export interface RefreshInput {
   runId: string;
@@ -12,6 +13,8 @@ export interface RefreshInput {
   band?: [number, number];
   parallelBatches: number;
   heartbeatTimeoutSeconds: number;
+  /** Per-resource task queues (`temporal.taskQueues`); unset (older schedules): the refresh's own. */
+  taskQueues?: TaskQueues;
 }
 
 export interface RefreshOutcome {
@@ -25,11 +28,15 @@ export async function refreshWorkflow(input: RefreshInput): Promise<RefreshOutco
   const refreshId = workflowInfo().workflowId;
   const progress = new Progress();
   setHandler(progressQuery, () => progress.stages);
-  const work = proxyActivities<Activities>({
+  const options = {
     startToCloseTimeout: '2 hours',
     heartbeatTimeout: `${input.heartbeatTimeoutSeconds} seconds`,
     retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 20 },
-  });
+  } as const;
+  // Bookkeeping and admission: CPU and database work.
+  const work = proxyActivities<Activities>({ ...options, taskQueue: input.taskQueues?.cpu });
+  // Writing and probing wait on LLM endpoints.
+  const llm = proxyActivities<Activities>({ ...options, taskQueue: input.taskQueues?.llm });
 
   async function stage<T>(name: string, total: number, run: (batch: number) => Promise<T>) {
     const entry = progress.start(name, total);
@@ -53,10 +60,10 @@ export async function refreshWorkflow(input: RefreshInput): Promise<RefreshOutco
   if (plan.skipped) return { refreshId, skipped: plan.reason, counts: {} };
   const ref = { runId, refreshId };
   // The Generator (the Teacher while none is trained) writes from recent failures.
-  await stage('write', plan.batches, (batch) => work.refreshWriteBatch({ ...ref, batch }));
+  await stage('write', plan.batches, (batch) => llm.refreshWriteBatch({ ...ref, batch }));
   // Step 9's checks.
   await stage('admit', 1, () => work.refreshAdmit(ref));
   // The current Solver probes; those inside the band join the curriculum.
-  await stage('probe', plan.batches, (batch) => work.refreshProbeBatch({ ...ref, batch }));
+  await stage('probe', plan.batches, (batch) => llm.refreshProbeBatch({ ...ref, batch }));
   return { ...(await work.finishRefresh(ref)) };
 }

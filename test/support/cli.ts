@@ -52,7 +52,7 @@ export function tempDir(prefix = 'socratic-test-'): string {
 export function writeSmallConfig(
   dir: string,
   extra = '',
-  { evalProblems = 24, rounds = 2 } = {},
+  { evalProblems = 24, rounds = 2, latencyMs = 100 } = {},
 ): string {
   const file = path.join(dir, 'socratic.yaml');
   writeFileSync(
@@ -67,7 +67,7 @@ lab:
   seedProblems: 24
   evalProblems: ${evalProblems}
   malformedJsonRate: 0.2
-  latencyMs: 100
+  latencyMs: ${latencyMs}
 evaluation:
   samples: 2
 ${extra}`,
