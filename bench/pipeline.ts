@@ -21,7 +21,15 @@ import OpenAI from 'openai';
 import { Config } from '../config/schema';
 import { openDatabase } from '../db/client';
 import { llmCalls, runs, stages } from '../db/schema';
-import { labSeedSet, toRecord } from '../lab/sets';
+import {
+  generateProblem,
+  MAX_DIFFICULTY,
+  MIN_DIFFICULTY,
+  type Problem,
+  TOPICS,
+} from '../lab/problems';
+import { Rng } from '../lab/rng';
+import { toRecord } from '../lab/sets';
 import { solvePrompt } from '../prompts';
 import { ensureDevServer, stopDevServer } from '../temporal/dev-server';
 import { roundWorkflowId } from '../workflows/ids';
@@ -58,6 +66,40 @@ const K = positive('k', values.k);
 const defaults = Config.parse({});
 const SOLVER_MODEL = defaults.roles.solver.model;
 const LAB_SEED = defaults.lab.seed;
+
+/**
+ * n distinct lab problems, topics and levels in turn like the lab's seed set. That set's
+ * strict round-robin runs out of new statements for some topic and level past about 5,000
+ * problems (labSeedSet never returns then); here such a cell is skipped instead.
+ */
+function distinctProblems(n: number): Problem[] {
+  const cells = TOPICS.flatMap((topic) =>
+    Array.from({ length: MAX_DIFFICULTY - MIN_DIFFICULTY + 1 }, (_, d) => ({
+      topic,
+      difficulty: MIN_DIFFICULTY + d,
+    })),
+  );
+  const seen = new Set<string>();
+  const exhausted = new Set<number>();
+  const problems: Problem[] = [];
+  for (let i = 0; problems.length < n; i++) {
+    if (exhausted.size === cells.length)
+      throw new Error(`the lab makes only ${problems.length} distinct problems`);
+    const cell = i % cells.length;
+    if (exhausted.has(cell)) continue;
+    const { topic, difficulty } = cells[cell]!;
+    let found = false;
+    for (let attempt = 0; attempt < 200 && !found; attempt++) {
+      const problem = generateProblem(topic, difficulty, new Rng(LAB_SEED, 'bench', i, attempt));
+      if (seen.has(problem.text)) continue;
+      seen.add(problem.text);
+      problems.push(problem);
+      found = true;
+    }
+    if (!found) exhausted.add(cell);
+  }
+  return problems;
+}
 
 /** Starts `socratic lab serve` in its own process; resolves with its base URL. */
 async function startEndpoint(stateDir: string): Promise<{ url: string; child: ChildProcess }> {
@@ -187,7 +229,7 @@ async function measure(
 ): Promise<Point> {
   const dir = path.join(work, `n${n}`);
   mkdirSync(dir, { recursive: true });
-  const problems = labSeedSet(LAB_SEED, n);
+  const problems = distinctProblems(n);
   const seeds = path.join(dir, 'seeds.jsonl');
   writeFileSync(seeds, problems.map((p) => `${JSON.stringify(toRecord(p))}\n`).join(''));
   const config = writeBenchConfig(dir, url, seeds, path.join(work, 'lab', 'eval.jsonl'), n);

@@ -6,8 +6,9 @@
 // chat(request)
 //   └ SingleFlight by cache key (identical requests in flight share one call)
 //       └ cache read → complete() → cache write
-//         (reads of one event-loop turn share a query, writes are committed in groups:
-//         db/bulk.ts; the run's settings are read at most once a second)
+//         (a slice's keys read ahead in one query by prefetch(), other reads of one
+//         event-loop turn share a query, paid calls are written in groups: db/bulk.ts;
+//         the run's settings are read at most once a second)
 //           └ completion(): one POST under the role's semaphore, its body read with a
 //             byte cap and a deadline, checked by readCompletion; invalid → recorded in
 //             reply_rejections, retried with backoff; HTTP failures → failures.ts
@@ -115,6 +116,9 @@ const CONFIG_REUSE_MS = 1000;
  */
 const PREFETCH_FRESH_MS = 30_000;
 
+/** Keys per cache read. */
+const CACHE_READ_KEYS = 500;
+
 type CachedCall = Pick<typeof llmCalls.$inferSelect, 'key' | 'choices' | 'completionTokens'>;
 
 export class LlmGateway {
@@ -132,17 +136,7 @@ export class LlmGateway {
     private readonly db: Database,
     private readonly labUrl?: string,
   ) {
-    this.cacheReads = new BatchedReads(async (keys) => {
-      const rows = await db
-        .select({
-          key: llmCalls.key,
-          choices: llmCalls.choices,
-          completionTokens: llmCalls.completionTokens,
-        })
-        .from(llmCalls)
-        .where(inArray(llmCalls.key, keys));
-      return new Map(rows.map((row) => [row.key, row]));
-    });
+    this.cacheReads = new BatchedReads((keys) => this.readCache(keys), CACHE_READ_KEYS);
     this.cacheWrites = new GroupCommit((rows) => insertRowsAsJson(db, llmCalls, rows), {
       lingerMs: HOT_PATH_LINGER_MS,
     });
@@ -216,7 +210,7 @@ export class LlmGateway {
   }
 
   /**
-   * Reads the cache for `requests` ahead, in one query per 500: their chat() calls in the
+   * Reads the cache for `requests` ahead, in one query per CACHE_READ_KEYS: their chat() calls in the
    * next PREFETCH_FRESH_MS take a hit from here and skip the read for a key found missing.
    * For a slice of problems whose calls would otherwise each read alone.
    */
@@ -230,22 +224,24 @@ export class LlmGateway {
       keys.add(cacheKey(request, chatParams(request, settings, structured)));
     }
     const all = [...keys];
-    for (let i = 0; i < all.length; i += 500) {
-      const slice = all.slice(i, i + 500);
-      const found = new Map(
-        (
-          await this.db
-            .select({
-              key: llmCalls.key,
-              choices: llmCalls.choices,
-              completionTokens: llmCalls.completionTokens,
-            })
-            .from(llmCalls)
-            .where(inArray(llmCalls.key, slice))
-        ).map((row) => [row.key, row]),
-      );
+    for (let i = 0; i < all.length; i += CACHE_READ_KEYS) {
+      const slice = all.slice(i, i + CACHE_READ_KEYS);
+      const found = await this.readCache(slice);
       for (const key of slice) this.prefetched.set(key, { row: found.get(key), readAt: now });
     }
+  }
+
+  /** The cached calls among `keys`, in one query. */
+  private async readCache(keys: string[]): Promise<Map<string, CachedCall>> {
+    const rows = await this.db
+      .select({
+        key: llmCalls.key,
+        choices: llmCalls.choices,
+        completionTokens: llmCalls.completionTokens,
+      })
+      .from(llmCalls)
+      .where(inArray(llmCalls.key, keys));
+    return new Map(rows.map((row) => [row.key, row]));
   }
 
   /** The cache row for `key`: from prefetch() while fresh (used once), else read now. */
