@@ -1,8 +1,10 @@
 // `socratic model serve --gguf FILE [--port N] [--name NAME] [--threads N]`: a local GGUF
 // model as an OpenAI-compatible server on 127.0.0.1, for checking prompts offline.
+
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startModelServer } from '../model/server';
+import { untilInterrupted } from '../system/processes';
 import { UsageError } from './options';
 
 const USAGE = 'usage: socratic model serve --gguf FILE [--port N] [--name NAME] [--threads N]';
@@ -36,15 +38,7 @@ export async function modelCommand(argv: string[]): Promise<number> {
   });
   process.stdout.write(`${server.url}\n`);
   process.stderr.write(`model ${JSON.stringify(server.model)} at ${server.url}\n`);
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await untilInterrupted();
   await server.close();
   return 0;
 }

@@ -145,7 +145,12 @@ export async function follow(options: FollowOptions): Promise<number> {
     deps: session.deps,
   });
   const working = workers.run();
+  let interrupted = false;
+  // Ends the watch's calls (a long poll, queries) before the connection closes under them.
+  const watchAborted = new AbortController();
   const stop = () => {
+    interrupted = true;
+    watchAborted.abort();
     out.info(
       `\nstopping; run the same command again (or \`socratic resume --run ${run.id}\`) to resume`,
     );
@@ -158,8 +163,15 @@ export async function follow(options: FollowOptions): Promise<number> {
     if (options.resume)
       await handle.executeUpdate(resumeUpdate, { args: [{ settings: roundSettings(runConfig) }] });
     try {
-      await Promise.race([watch(handle, session, run, out), working]);
+      const watching = temporal.client.withAbortSignal(watchAborted.signal, () =>
+        watch(handle, session, run, out, watchAborted.signal),
+      );
+      // Interrupted, the watch ends on the closed connection after this returns: not an error.
+      watching.catch(() => {});
+      await Promise.race([watching, working]);
+      if (interrupted) return 130;
     } catch (error) {
+      if (interrupted) return 130;
       if (!(error instanceof WorkflowFailedError)) throw error;
       if (error.cause instanceof CancelledFailure) {
         out.info(`run ${run.id} cancelled`);
@@ -313,6 +325,7 @@ async function watch(
   session: Session,
   run: RunRow,
   out: Reporter,
+  stopped: AbortSignal,
 ) {
   const { db } = session.database;
   let shown = (await completedSummaries(db, run.id)).length;
@@ -324,6 +337,10 @@ async function watch(
   );
   for (;;) {
     const outcome = await Promise.race([result, sleep(process.stdout.isTTY ? 250 : 1000)]);
+    // Interrupted: no new call may start (with no worker left, a query would hang until the
+    // connection closes under it).
+    if (stopped.aborted) return;
+    if (outcome instanceof Error) throw outcome;
     let round: number | undefined;
     try {
       round = (await handle.query(statusQuery)).round;
@@ -354,6 +371,5 @@ async function watch(
         out.info(`run ${run.id} paused: ${reason}`, { runId: run.id, paused: true, reason });
     }
     if (outcome === 'done') return;
-    if (outcome instanceof Error) throw outcome;
   }
 }

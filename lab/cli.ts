@@ -1,7 +1,9 @@
 // `socratic lab serve [--port N] [--seed N] [--state-dir DIR] [--<knob> X]`: the
 // simulated lab as a standalone server, for pointing other tools at it.
+
 import { join } from 'node:path';
 import { Config } from '../config/schema';
+import { untilInterrupted } from '../system/processes';
 import { DEFAULT_KNOBS, type Knobs } from './knobs';
 import { startLab } from './server';
 import { writeLabSets } from './sets';
@@ -63,15 +65,7 @@ export async function labServeCommand(argv: string[]): Promise<number> {
   process.stderr.write(
     `simulated lab (seed ${args.seed}) at ${lab.url}\n  seeds: ${sets.seeds}\n  eval: ${sets.eval}\n  requests: ${requestLog}\n`,
   );
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await untilInterrupted();
   await lab.close();
   return 0;
 }

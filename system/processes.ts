@@ -91,3 +91,16 @@ export function processCommandLine(pid: number): string | undefined {
     return undefined;
   }
 }
+
+/** Resolves on the first SIGINT or SIGTERM (Ctrl-C, `kill`), for servers that run until then. */
+export function untilInterrupted(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
