@@ -2,6 +2,7 @@
 // the same concurrency and the same endpoint, and the events each round workflow execution
 // holds (issue 11). Run: npm run bench:pipeline -- [--problems 2000,10000] [--requests 2000]
 //   [--latency-ms 50] [--concurrency 32] [--k 8] [--cpu-prof DIR]
+// With DATABASE_URL set, the pipeline's run uses that PostgreSQL database instead of PGlite.
 //
 // A stand-in OpenAI-compatible endpoint with fixed latency runs in its own process (the
 // simulated lab, `socratic lab serve`), so Teacher stages work too. For each problem count:
@@ -16,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import { and, count, eq } from 'drizzle-orm';
+import { and, count, desc, eq } from 'drizzle-orm';
 import OpenAI from 'openai';
 import { Config } from '../config/schema';
 import { openDatabase } from '../db/client';
@@ -264,10 +265,18 @@ async function measure(
   console.log(`[${n}] pipeline: run took ${((performance.now() - started) / 1000).toFixed(0)} s`);
   const bare = (bareBefore + (await bareRun('after'))) / 2;
 
-  const handle = await openDatabase({ dataDir: path.join(dir, 'state', 'pgdata') });
+  // With DATABASE_URL set, the run goes to that PostgreSQL database (the newest run there).
+  const handle = await openDatabase({
+    url: process.env.DATABASE_URL,
+    dataDir: path.join(dir, 'state', 'pgdata'),
+  });
   try {
     const { db } = handle;
-    const [run] = await db.select({ id: runs.id }).from(runs);
+    const [run] = await db
+      .select({ id: runs.id })
+      .from(runs)
+      .orderBy(desc(runs.createdAt))
+      .limit(1);
     if (!run) throw new Error('no run in the database');
     const [sample] = await db
       .select()
