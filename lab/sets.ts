@@ -9,6 +9,9 @@ import { Rng } from './rng';
 /** The evaluation set avoids this many seed problems, so any seed set up to this size is disjoint from it. */
 export const SEED_POOL = 1000;
 
+/** Draws for one new statement before a (topic, difficulty) counts as used up. */
+const MAX_ATTEMPTS = 2000;
+
 /** n distinct problems; problem i depends only on (seed, stream, i, earlier problems), so a set's prefix is stable. */
 function problemSet(
   seed: number,
@@ -23,6 +26,11 @@ function problemSet(
     const topic = TOPICS[i % TOPICS.length]!;
     const difficulty = 1 + (Math.floor(i / TOPICS.length) % MAX_DIFFICULTY);
     for (let attempt = 0; ; attempt++) {
+      // A topic and difficulty has only so many distinct statements: say so, do not spin.
+      if (attempt === MAX_ATTEMPTS)
+        throw new RangeError(
+          `the lab cannot make ${n} distinct ${stream} problems: it ran out of new ${topic} problems of difficulty ${difficulty} at problem ${i + 1} (use fewer, e.g. lab.seedProblems ≤ ${Math.floor(i / 1000) * 1000 || i})`,
+        );
       const problem = generateProblem(topic, difficulty, new Rng(seed, stream, i, attempt));
       if (seen.has(problem.text)) continue;
       seen.add(problem.text);

@@ -17,6 +17,14 @@ describe('lab sets', () => {
     assert.equal(new Set(seeds.map((p) => p.text)).size, 100, 'no duplicates');
   });
 
+  it('more distinct problems than the lab can make is a clear error, not a hang', () => {
+    assert.equal(new Set(labSeedSet(3, 5000).map((p) => p.text)).size, 5000);
+    assert.throws(
+      () => labSeedSet(3, 20_000),
+      /cannot make 20000 distinct lab-seeds problems: it ran out of new \w+ problems of difficulty \d at problem \d+ \(use fewer, e\.g\. lab\.seedProblems ≤ \d+\)/,
+    );
+  });
+
   it('the evaluation set is disjoint from the seeds, and both are deterministic', () => {
     const seeds = labSeedSet(7, 300);
     const evaluation = labEvalSet(7);
