@@ -139,8 +139,7 @@ export async function follow(options: FollowOptions): Promise<number> {
   }
   // Every queue in this process: the workflows, LLM calls, CPU work and training.
   const workers = await createWorkers({
-    connection: await temporal.nativeConnection(),
-    namespace: temporal.namespace,
+    target: temporal,
     temporal: runConfig.temporal,
     deps: session.deps,
   });

@@ -291,8 +291,7 @@ async function triggerAndHost(
   const session = await openSession(config);
   try {
     const workers = await createWorkers({
-      connection: await temporal.nativeConnection(),
-      namespace: temporal.namespace,
+      target: temporal,
       temporal: runConfig.temporal,
       deps: session.deps,
     });

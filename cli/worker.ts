@@ -18,8 +18,7 @@ export async function workerCommand(argv: string[]): Promise<number> {
     const temporal = await connect(config, (message) => console.log(message));
     try {
       const workers = await createWorkers({
-        connection: await temporal.nativeConnection(),
-        namespace: temporal.namespace,
+        target: temporal,
         temporal: config.temporal,
         queues,
         deps: session.deps,

@@ -1,14 +1,9 @@
 // The workers of one process: the workflows' queue and the resource queues it hosts.
-import {
-  DefaultLogger,
-  type NativeConnection,
-  Runtime,
-  Worker,
-  type WorkerOptions,
-} from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { type ActivityDeps, createActivities } from '../activities';
 import type { Config } from '../config/schema';
 import { serveMetrics } from '../metrics';
+import type { TemporalTarget } from '../temporal/connection';
 import { findFreePort } from '../temporal/free-port';
 import { QUEUE_NAMES, type QueueName, taskQueuesOf } from './queues';
 import { workflowCode } from './workflow-bundle';
@@ -108,8 +103,8 @@ export interface WorkerGroup {
  * run's own bookkeeping) and an activity-only Worker per resource queue.
  */
 export async function createWorkers(options: {
-  connection: NativeConnection;
-  namespace: string;
+  /** The server or cluster (its shared native connection and namespace). */
+  target: Pick<TemporalTarget, 'namespace' | 'nativeConnection'>;
   temporal: Pick<Config['temporal'], 'taskQueue' | 'taskQueues'>;
   /** Default: every queue (the embedded default: one process runs everything). */
   queues?: readonly QueueName[];
@@ -118,14 +113,15 @@ export async function createWorkers(options: {
   const names = taskQueuesOf(options.temporal);
   const hosted = options.queues ?? QUEUE_NAMES;
   const activities = createActivities(options.deps);
+  const connection = await options.target.nativeConnection();
   const workers: Worker[] = [];
   const taskQueues: WorkerGroup['taskQueues'] = {};
   for (const queue of QUEUE_NAMES.filter((q) => hosted.includes(q))) {
     taskQueues[queue] = names[queue];
     workers.push(
       await Worker.create({
-        connection: options.connection,
-        namespace: options.namespace,
+        connection,
+        namespace: options.target.namespace,
         taskQueue: names[queue],
         activities,
         ...(queue === 'workflow'

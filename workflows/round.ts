@@ -177,13 +177,11 @@ async function round({ runId, round, settings }: RoundInput, control: RunControl
   ): Promise<object[]> => {
     if (!shardedStages) return stage(name, batches, perBatch);
     const shards = Math.min(settings.parallelBatches, batches);
-    const range = (shard: number) => shardRange(batches, { shard, shards });
-    return stage(
-      name,
-      shards,
-      (shard) => perShard({ shard, shards }),
-      (shard) => range(shard).end - range(shard).start,
-    );
+    const batchesOf = (shard: number) => {
+      const { start, end } = shardRange(batches, { shard, shards });
+      return end - start;
+    };
+    return stage(name, shards, (shard) => perShard({ shard, shards }), batchesOf);
   };
 
   async function evaluate(evaluatedRound: number, model: string) {

@@ -8,8 +8,7 @@ import { test } from 'node:test';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import * as proto from '@temporalio/proto';
 import { patchProtobufRoot } from '@temporalio/proto/lib/patch-protobuf-root';
-import { Worker } from '@temporalio/worker';
-import { WORKFLOWS_PATH } from '../../workers/worker';
+import { assertReplays } from '../support/temporal';
 
 // historyFromJSON (@temporalio/common) fails with "type must be a Type" when npm installs
 // two copies of protobufjs; parse with the copy the proto types were built with.
@@ -46,17 +45,7 @@ test('the committed histories of every released workflow version replay on this 
       workflowId: f,
       history: loadHistory(path.join(dir, f)),
     }));
-    for await (const result of Worker.runReplayHistories(
-      { workflowsPath: WORKFLOWS_PATH },
-      histories,
-    )) {
-      assert.equal(
-        result.error,
-        undefined,
-        `${version.name}/${result.workflowId}: ${result.error}`,
-      );
-      replayed++;
-    }
+    replayed += await assertReplays(histories, (workflowId) => `${version.name}/${workflowId}`);
   }
   assert.ok(replayed >= 4, `replayed ${replayed}`);
 });

@@ -5,14 +5,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
 import { count, eq } from 'drizzle-orm';
 import { openDatabase } from '../../db/client';
 import { llmCalls, replyRejections } from '../../db/schema';
 import { PROMPT_VERSIONS } from '../../prompts';
-import { WORKFLOWS_PATH } from '../../workers/worker';
 import { events, exportJsonl, runCli, tempDir, writeSmallConfig } from '../support/cli';
-import { testTemporal } from '../support/temporal';
+import { assertReplays, testTemporal } from '../support/temporal';
 import { assertPairsFollowFromAttempts } from './records';
 
 test('a 2-round run on the lab completes with the expected records', {
@@ -127,18 +125,7 @@ test('a 2-round run on the lab completes with the expected records', {
   try {
     const client = new Client({ connection });
     const histories = client.workflow.list({ query: `TaskQueue = "${taskQueue}"` }).intoHistories();
-    let replayed = 0;
-    for await (const result of Worker.runReplayHistories(
-      { workflowsPath: WORKFLOWS_PATH },
-      histories,
-    )) {
-      assert.equal(
-        result.error,
-        undefined,
-        `${result.workflowId} does not replay: ${result.error}`,
-      );
-      replayed++;
-    }
+    const replayed = await assertReplays(histories);
     assert.ok(replayed >= 4, `replayed ${replayed} histories (2 run executions, 2 rounds)`);
   } finally {
     await connection.close();

@@ -1,3 +1,7 @@
+import assert from 'node:assert/strict';
+import { Worker } from '@temporalio/worker';
+import { WORKFLOWS_PATH } from '../../workers/worker';
+
 /** Where the shared test Temporal server runs; scripts/test.js starts it and sets these. */
 export interface TestTemporal {
   /** host:port of a Temporal dev server (in-memory) shared by the whole test run. */
@@ -27,4 +31,27 @@ export function testTemporal(): TestTemporal {
     );
   }
   return { address, cli, scratchDir };
+}
+
+/**
+ * Replays `histories` on today's workflow code and asserts each replays without error
+ * (`label` names one in the message); returns how many replayed.
+ */
+export async function assertReplays(
+  histories: Parameters<typeof Worker.runReplayHistories>[1],
+  label: (workflowId: string) => string = (workflowId) => workflowId,
+): Promise<number> {
+  let replayed = 0;
+  for await (const result of Worker.runReplayHistories(
+    { workflowsPath: WORKFLOWS_PATH },
+    histories,
+  )) {
+    assert.equal(
+      result.error,
+      undefined,
+      `${label(result.workflowId)} does not replay: ${result.error}`,
+    );
+    replayed++;
+  }
+  return replayed;
 }
