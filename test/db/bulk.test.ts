@@ -84,8 +84,8 @@ describe('GroupCommit', () => {
       if (statements.length === 1) await held;
     });
     const first = commit.add([1]);
-    await new Promise((r) => setImmediate(r));
-    await new Promise((r) => setImmediate(r));
+    // Until the first group's statement is under way (its timer, not a count of turns).
+    while (statements.length === 0) await new Promise((r) => setTimeout(r, 1));
     const later = [commit.add([2]), commit.add([3])];
     release();
     await Promise.all([first, ...later]);
