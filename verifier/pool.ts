@@ -2,8 +2,8 @@
 // is abandoned by terminating its worker, so no input can block the caller's event loop.
 
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { threadScript } from '../system/threads';
 import { type Verdict, type VerifyOptions, verifySync } from './core';
 import type { Request } from './worker';
 
@@ -29,17 +29,6 @@ const BATCH = 64;
 const MAX_START_FAILURES = 3;
 /** Extra time a worker gets over the summed budgets before it is abandoned. */
 const GRACE_MS = 100;
-
-function workerScript(): { source: string; eval: boolean } {
-  const file = join(__dirname, `worker${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
-  if (!file.endsWith('.ts')) return { source: file, eval: false };
-  // Under tsx (tests, `npx tsx`) a worker must register the TypeScript loader itself.
-  const tsx = require.resolve('tsx/cjs');
-  return {
-    source: `require(${JSON.stringify(tsx)}); require(${JSON.stringify(file)});`,
-    eval: true,
-  };
-}
 
 const timedOut = (it: Item): Verdict => ({
   equal: null,
@@ -91,7 +80,9 @@ export class VerifierPool {
   }
 
   private spawn(): Slot {
-    const script = this.evalSource ? { source: this.evalSource, eval: true } : workerScript();
+    const script = this.evalSource
+      ? { source: this.evalSource, eval: true }
+      : threadScript(__dirname, 'worker');
     const worker = new Worker(script.source, { eval: script.eval, execArgv: [] });
     const slot: Slot = { worker, ready: false, batch: null, timer: null };
     worker.unref();
