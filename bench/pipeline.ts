@@ -11,13 +11,13 @@
 // those seeds (fresh state, minimal evaluation, the lab trainer), its sample stage's
 // duration and paid requests read from the database, and from Temporal the history length
 // of the round workflow and of every child execution under it.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import { and, count, desc, eq } from 'drizzle-orm';
+import { and, between, count, desc, eq } from 'drizzle-orm';
 import OpenAI from 'openai';
 import { Config } from '../config/schema';
 import { openDatabase } from '../db/client';
@@ -32,6 +32,7 @@ import {
 import { Rng } from '../lab/rng';
 import { toRecord } from '../lab/sets';
 import { solvePrompt } from '../prompts';
+import { readProcStat } from '../system/processes';
 import { ensureDevServer, stopDevServer } from '../temporal/dev-server';
 import { roundWorkflowId } from '../workflows/ids';
 
@@ -124,8 +125,24 @@ async function startEndpoint(stateDir: string): Promise<{ url: string; child: Ch
   return { url, child };
 }
 
-/** Requests per second of a bare loop: `requests` solve requests, CONCURRENCY in flight. */
-async function bareLoop(url: string, problems: string[], requests: number): Promise<number> {
+/**
+ * Requests per second over the middle 80% of completions (from the 10th to the 90th
+ * percentile of their times): the steady rate, without the ramp-up (a worker's code still
+ * compiling, the first cache reads) and the tail, measured alike on both sides.
+ */
+function steadyRate(times: number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  const first = Math.floor(sorted.length * 0.1);
+  const last = Math.ceil(sorted.length * 0.9) - 1;
+  return (last - first) / ((sorted[last]! - sorted[first]!) / 1000);
+}
+
+/** A bare loop of `requests` solve requests, CONCURRENCY in flight: whole and steady rate. */
+async function bareLoop(
+  url: string,
+  problems: string[],
+  requests: number,
+): Promise<{ rate: number; steady: number }> {
   const client = new OpenAI({ baseURL: url, apiKey: 'not-needed', maxRetries: 0 });
   const { temperature } = defaults.tasks.solve;
   let next = 0;
@@ -140,11 +157,13 @@ async function bareLoop(url: string, problems: string[], requests: number): Prom
         seed: 1000 + i,
       });
       if (reply.choices.length !== K) throw new Error(`expected ${K} choices`);
+      done.push(performance.now());
     }
   };
+  const done: number[] = [];
   const t0 = performance.now();
   await Promise.all(Array.from({ length: CONCURRENCY }, lane));
-  return requests / ((performance.now() - t0) / 1000);
+  return { rate: requests / ((performance.now() - t0) / 1000), steady: steadyRate(done) };
 }
 
 function writeBenchConfig(dir: string, url: string, seeds: string, evalSet: string, n: number) {
@@ -174,12 +193,18 @@ temporal:
   return file;
 }
 
-async function runCli(args: string[], env: NodeJS.ProcessEnv, nodeArgs: string[] = []) {
+async function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  nodeArgs: string[] = [],
+  onSpawn: (pid: number) => void = () => {},
+) {
   const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  if (child.pid) onSpawn(child.pid);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => {
@@ -192,6 +217,49 @@ async function runCli(args: string[], env: NodeJS.ProcessEnv, nodeArgs: string[]
   if (code !== 0)
     throw new Error(`socratic ${args[0]} exited with ${code}:\n${stderr.slice(-4000)}`);
   return stdout;
+}
+
+const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+
+/**
+ * CPU time of processes (all their threads), read every 100 ms, so that a window known only
+ * afterwards (the sample stage's, from the database) can be charged to each.
+ */
+class CpuSampler {
+  private readonly samples: { at: number; ticks: Map<number, number> }[] = [];
+  private readonly timer = setInterval(() => this.take(), 100);
+  private readonly pids = new Set<number>();
+
+  watch(pid: number) {
+    this.pids.add(pid);
+    this.take();
+  }
+
+  /** CPU seconds `pid` used from `from` to `to` (epoch ms), within the sampling step. */
+  seconds(pid: number, from: number, to: number): number {
+    const at = (time: number, pick: 'last' | 'first') => {
+      const known = this.samples.filter((s) => s.ticks.has(pid));
+      const found =
+        pick === 'last'
+          ? known.filter((s) => s.at <= time).at(-1)
+          : known.find((s) => s.at >= time);
+      return (found ?? (pick === 'last' ? known[0] : known.at(-1)))?.ticks.get(pid) ?? 0;
+    };
+    return (at(to, 'first') - at(from, 'last')) / TICKS_PER_SECOND;
+  }
+
+  stop() {
+    clearInterval(this.timer);
+  }
+
+  private take() {
+    const ticks = new Map<number, number>();
+    for (const pid of this.pids) {
+      const entry = readProcStat(pid);
+      if (entry) ticks.set(pid, entry.cpuTicks);
+    }
+    this.samples.push({ at: Date.now(), ticks });
+  }
 }
 
 /** History length of the round workflow and of every child execution under it, recursively. */
@@ -214,19 +282,61 @@ interface Point {
   problems: number;
   bare: number;
   pipeline: number;
+  /** The same over the middle 80% of requests (steadyRate). */
+  bareSteady: number;
+  pipelineSteady: number;
   sampleSeconds: number;
   paid: number;
   executions: number;
   maxEvents: number;
   roundEvents: number;
+  /** CPU milliseconds per request: the bare loop's client and endpoint; the pipeline's. */
+  cpu: {
+    bareClient: number;
+    bareEndpoint: number;
+    worker: number;
+    endpoint: number;
+    temporal: number;
+  };
 }
 
 async function measure(
+  work: string,
+  endpoint: { url: string; pid: number },
+  temporal: { address: string; pid: number },
+  client: Client,
+  n: number,
+): Promise<Point> {
+  const url = endpoint.url;
+  const cpu = new CpuSampler();
+  cpu.watch(process.pid);
+  cpu.watch(endpoint.pid);
+  cpu.watch(temporal.pid);
+  try {
+    return await measureWith(
+      work,
+      url,
+      temporal.address,
+      client,
+      n,
+      endpoint.pid,
+      temporal.pid,
+      cpu,
+    );
+  } finally {
+    cpu.stop();
+  }
+}
+
+async function measureWith(
   work: string,
   url: string,
   temporalAddress: string,
   client: Client,
   n: number,
+  endpointPid: number,
+  temporalPid: number,
+  cpu: CpuSampler,
 ): Promise<Point> {
   const dir = path.join(work, `n${n}`);
   mkdirSync(dir, { recursive: true });
@@ -239,13 +349,20 @@ async function measure(
   // of a shared machine drifts over minutes.
   const requests = Math.min(REQUESTS, n);
   const texts = problems.map((p) => p.text);
+  const bareCpu = { client: 0, endpoint: 0 };
   const bareRun = async (when: string) => {
     console.log(
       `[${n}] bare loop ${when}: ${requests} requests, ${CONCURRENCY} in flight, n = ${K}`,
     );
-    const rate = await bareLoop(url, texts, requests);
-    console.log(`[${n}] bare loop ${when}: ${rate.toFixed(1)} requests/s`);
-    return rate;
+    const from = Date.now();
+    const { rate, steady } = await bareLoop(url, texts, requests);
+    await new Promise((resolve) => setTimeout(resolve, 150)); // a CPU sample after the end
+    bareCpu.client += cpu.seconds(process.pid, from, Date.now() - 150) / (2 * requests);
+    bareCpu.endpoint += cpu.seconds(endpointPid, from, Date.now() - 150) / (2 * requests);
+    console.log(
+      `[${n}] bare loop ${when}: ${rate.toFixed(1)} requests/s (steady ${steady.toFixed(1)})`,
+    );
+    return { rate, steady };
   };
   // Unmeasured: the endpoint's and this process's code warm up (JIT) first.
   await bareLoop(url, texts, Math.min(500, requests));
@@ -257,13 +374,20 @@ async function measure(
     : [];
   const started = performance.now();
   const startedAt = Date.now();
+  let workerPid = 0;
   await runCli(
     ['run', '--config', config, '--json'],
     { TEMPORAL_ADDRESS: temporalAddress },
     nodeArgs,
+    (pid) => {
+      workerPid = pid;
+      cpu.watch(pid);
+    },
   );
   console.log(`[${n}] pipeline: run took ${((performance.now() - started) / 1000).toFixed(0)} s`);
-  const bare = (bareBefore + (await bareRun('after'))) / 2;
+  const bareAfter = await bareRun('after');
+  const bare = (bareBefore.rate + bareAfter.rate) / 2;
+  const bareSteady = (bareBefore.steady + bareAfter.steady) / 2;
 
   // With DATABASE_URL set, the run goes to that PostgreSQL database (the newest run there).
   const handle = await openDatabase({
@@ -298,6 +422,31 @@ async function measure(
     console.log(
       `[${n}] sample stage: ${sampleSeconds.toFixed(1)} s, ${paid} paid requests (llm_calls solver round 1: ${calls?.n})`,
     );
+    const [from, to] = [sample.startedAt.getTime(), sample.finishedAt.getTime()];
+    // When each paid call of the stage was stored (its group's commit).
+    const stored = await db
+      .select({ at: llmCalls.createdAt })
+      .from(llmCalls)
+      .where(
+        and(
+          eq(llmCalls.runId, run.id),
+          eq(llmCalls.role, 'solver'),
+          eq(llmCalls.round, 1),
+          between(llmCalls.createdAt, sample.startedAt, sample.finishedAt),
+        ),
+      );
+    const pipelineSteady = steadyRate(stored.map((row) => row.at.getTime()));
+    const perRequest = (pid: number) => (cpu.seconds(pid, from, to) * 1000) / paid;
+    const cpuUse = {
+      bareClient: bareCpu.client * 1000,
+      bareEndpoint: bareCpu.endpoint * 1000,
+      worker: perRequest(workerPid),
+      endpoint: perRequest(endpointPid),
+      temporal: perRequest(temporalPid),
+    };
+    console.log(
+      `[${n}] CPU ms per request: bare loop client ${cpuUse.bareClient.toFixed(2)}, endpoint ${cpuUse.bareEndpoint.toFixed(2)}; pipeline worker ${cpuUse.worker.toFixed(2)}, endpoint ${cpuUse.endpoint.toFixed(2)}, Temporal server ${cpuUse.temporal.toFixed(2)}`,
+    );
     const lengths = await historyLengths(client, roundWorkflowId(run.id, 1));
     const roundEvents = lengths.get(roundWorkflowId(run.id, 1)) ?? 0;
     console.log(
@@ -307,11 +456,14 @@ async function measure(
       problems: n,
       bare,
       pipeline: paid / sampleSeconds,
+      bareSteady,
+      pipelineSteady,
       sampleSeconds,
       paid,
       executions: lengths.size,
       maxEvents: Math.max(...lengths.values()),
       roundEvents,
+      cpu: cpuUse,
     };
   } finally {
     await handle.close();
@@ -325,18 +477,24 @@ function table(points: Point[]): string {
       'bare req/s',
       'pipeline req/s',
       'ratio',
+      'steady ratio',
       'sample s',
       'executions',
       'events/execution (max)',
+      'CPU ms/req bare (client+endpoint)',
+      'CPU ms/req pipeline (worker+endpoint+temporal)',
     ],
     ...points.map((p) => [
       String(p.problems),
       p.bare.toFixed(1),
       p.pipeline.toFixed(1),
       (p.pipeline / p.bare).toFixed(2),
+      `${(p.pipelineSteady / p.bareSteady).toFixed(2)} (${p.pipelineSteady.toFixed(0)}/${p.bareSteady.toFixed(0)})`,
       p.sampleSeconds.toFixed(1),
       String(p.executions),
       String(p.maxEvents),
+      `${p.cpu.bareClient.toFixed(2)}+${p.cpu.bareEndpoint.toFixed(2)}`,
+      `${p.cpu.worker.toFixed(2)}+${p.cpu.endpoint.toFixed(2)}+${p.cpu.temporal.toFixed(2)}`,
     ]),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
@@ -362,7 +520,15 @@ async function main() {
   const points: Point[] = [];
   try {
     for (const n of PROBLEMS) {
-      points.push(await measure(work, endpoint.url, server.address, client, n));
+      points.push(
+        await measure(
+          work,
+          { url: endpoint.url, pid: endpoint.child.pid! },
+          { address: server.address, pid: server.pid },
+          client,
+          n,
+        ),
+      );
       console.log(`\n${table(points)}\n`);
     }
   } finally {

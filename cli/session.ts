@@ -77,6 +77,7 @@ export async function openSession(config: Config, open?: DatabaseHandle): Promis
   );
   const { LlmGateway } = await import('../activities/llm/gateway.js');
   const llm = new LlmGateway(database.db, lab?.url);
+  llm.startThread();
   return {
     config,
     database,

@@ -12,6 +12,8 @@ export interface ProcEntry {
   state: string;
   /** Start time in clock ticks since boot: tells a process from a later one reusing its pid. */
   start: string;
+  /** CPU time used so far by all its threads, user plus system, in clock ticks (benchmarks). */
+  cpuTicks: number;
 }
 
 /** /proc/<pid>/stat; the name in parens may itself contain spaces and parens. */
@@ -25,6 +27,7 @@ export function readProcStat(pid: number | string): ProcEntry | undefined {
       ppid: Number(fields[1]),
       pgid: Number(fields[2]),
       start: fields[19] ?? '',
+      cpuTicks: Number(fields[11]) + Number(fields[12]),
     };
   } catch {
     return undefined;

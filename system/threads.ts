@@ -134,6 +134,11 @@ export class ThreadClient<M extends ThreadMethods> {
     });
   }
 
+  /** Starts the thread ahead of the first call, so that call does not wait for it to load. */
+  start(): void {
+    if (!this.closed) this.started();
+  }
+
   /** Stops the thread; calls in flight fail. */
   async close(): Promise<void> {
     this.closed = true;

@@ -9,14 +9,14 @@
 //         (a slice's keys read ahead in one query by prefetch(), other reads of one
 //         event-loop turn share a query, paid calls are written in groups: db/bulk.ts;
 //         the run's settings are read at most once a second)
-//           └ completion(): one POST under the role's semaphore, its body read with a
-//             byte cap and a deadline, checked by readCompletion; invalid → recorded in
-//             reply_rejections, retried with backoff; HTTP failures → failures.ts
+//           └ completion(): one POST under the role's semaphore, sent, read (byte cap,
+//             deadline) and checked by readCompletion in the HTTP thread (http.ts), so the
+//             client's cost stays off the event loop that runs activities; invalid →
+//             recorded in reply_rejections, retried with backoff; HTTP failures → failures.ts
 // Request fields live in chatParams(): a new field added there enters the cache key.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Context } from '@temporalio/activity';
 import { inArray } from 'drizzle-orm';
-import OpenAI from 'openai';
 import type { z } from 'zod';
 import { contentId, runContentKey } from '../../algorithm/random';
 import { type Config, LAB, type RoleConfig, type RoleName } from '../../config/schema';
@@ -26,10 +26,12 @@ import { llmCalls, replyRejections } from '../../db/schema';
 import { metrics } from '../../metrics';
 import type { ChatMessage } from '../../prompts';
 import { cleanText, parseReply, type ReplyFormat } from '../../prompts/replies';
+import { ThreadClient, threadScript } from '../../system/threads';
 import { runConfig } from '../deps';
 import { checkBudget } from './budget';
 import { apiKeyMissing, invalidResponses, isBadRequest, llmFailure, noEndpoint } from './failures';
-import { bodyByteCap, type Completion, readCompletion, replyByteCap } from './response';
+import { type HttpThreadMethods, reviveHttpError } from './http';
+import { bodyByteCap, type Completion, replyByteCap } from './response';
 import { Semaphore } from './semaphore';
 import { SingleFlight } from './single-flight';
 
@@ -88,7 +90,8 @@ const cacheKey = (request: ChatRequest, params: ChatParams) =>
   contentId(request.promptVersion, JSON.stringify(params));
 
 interface Endpoint {
-  client: OpenAI;
+  /** What the HTTP thread builds its openai client from. */
+  client: { baseURL: string; apiKey: string; timeoutMs: number; maxRetries: number };
   limit: Semaphore;
   baseUrl: string;
 }
@@ -131,6 +134,13 @@ export class LlmGateway {
   private readonly budgetChecks = new Map<string, Promise<void>>();
   private readonly prefetched = new Map<string, { row: CachedCall | undefined; readAt: number }>();
   private readonly cacheWrites: GroupCommit<typeof llmCalls.$inferInsert>;
+  /** The HTTP client and the reading of answers run in their own thread (http.ts). */
+  private readonly http = new ThreadClient<HttpThreadMethods>(
+    'LLM HTTP',
+    threadScript(__dirname, 'http-thread'),
+    null,
+    reviveHttpError,
+  );
 
   constructor(
     private readonly db: Database,
@@ -140,6 +150,11 @@ export class LlmGateway {
     this.cacheWrites = new GroupCommit((rows) => insertRowsAsJson(db, llmCalls, rows), {
       lingerMs: HOT_PATH_LINGER_MS,
     });
+  }
+
+  /** Starts the HTTP thread now (a long-running worker), not on the first call. */
+  startThread(): void {
+    this.http.start();
   }
 
   /**
@@ -187,12 +202,12 @@ export class LlmGateway {
       // workflow arguments, histories, the database or logs.
       const apiKey = settings.apiKeyEnv ? process.env[settings.apiKeyEnv] : 'not-needed';
       if (!apiKey) throw apiKeyMissing(role, settings.apiKeyEnv!);
-      const client = new OpenAI({
+      const client = {
         baseURL,
         apiKey,
-        timeout: settings.timeoutSeconds * 1000,
+        timeoutMs: settings.timeoutSeconds * 1000,
         maxRetries: settings.maxRetries,
-      });
+      };
       endpoint = { client, limit: new Semaphore(settings.concurrency), baseUrl: baseURL };
       this.endpoints.set(key, endpoint);
     }
@@ -359,40 +374,29 @@ export class LlmGateway {
     const where = { baseUrl: endpoint.baseUrl, model: params.model };
     const tries = settings.maxRetries + 1;
     for (let attempt = 0; ; attempt++) {
-      let body: string;
-      try {
-        body = await endpoint.limit.run(() => this.post(endpoint, settings, params, signal));
-      } catch (error) {
-        if (signal.aborted) throw signal.reason;
-        if (!(error instanceof InvalidBody)) throw llmFailure(request.role, where, error);
-        body = error.partial;
-        await this.reject(request, attempt, error.message, body);
-        if (attempt + 1 >= tries) throw invalidResponses(request.role, tries, error.message);
-        await sleep(invalidResponseBackoffMs(attempt), undefined, { signal });
-        continue;
-      }
-      const outcome = readCompletion(body, params.n, replyByteCap(settings.maxTokens));
+      const outcome = await endpoint.limit
+        .run(() =>
+          this.http.call(
+            'post',
+            {
+              endpoint: endpoint.client,
+              params,
+              replyCap: replyByteCap(settings.maxTokens),
+              bodyCap: bodyByteCap(settings.maxTokens, params.n),
+              bodyTimeoutMs: settings.timeoutSeconds * 1000,
+            },
+            signal,
+          ),
+        )
+        .catch((error) => {
+          if (signal.aborted) throw signal.reason;
+          throw llmFailure(request.role, where, error);
+        });
       if (outcome.ok) return outcome.value;
-      await this.reject(request, attempt, `response ${outcome.reason}`, body);
+      await this.reject(request, attempt, outcome.reason, outcome.body);
       if (attempt + 1 >= tries) throw invalidResponses(request.role, tries, outcome.reason);
       await sleep(invalidResponseBackoffMs(attempt), undefined, { signal });
     }
-  }
-
-  /** POSTs the request and reads the body, bounded in bytes and in time. */
-  private async post(
-    endpoint: Endpoint,
-    settings: RoleConfig,
-    params: ChatParams,
-    signal: AbortSignal,
-  ): Promise<string> {
-    signal.throwIfAborted();
-    const response = await endpoint.client.chat.completions.create(params, { signal }).asResponse();
-    return readBody(
-      response,
-      bodyByteCap(settings.maxTokens, params.n),
-      settings.timeoutSeconds * 1000,
-    );
   }
 
   private async reject(
@@ -453,46 +457,4 @@ export class LlmGateway {
     }
     return null;
   }
-}
-
-/** A body that ended early, ran past its cap, or did not arrive in time. */
-class InvalidBody extends Error {
-  constructor(
-    message: string,
-    readonly partial: string,
-  ) {
-    super(message);
-  }
-}
-
-async function readBody(response: Response, maxBytes: number, timeoutMs: number): Promise<string> {
-  const reader = response.body?.getReader();
-  if (!reader) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const text = () => new TextDecoder().decode(Buffer.concat(chunks));
-  let late = false;
-  const timer = setTimeout(() => {
-    late = true;
-    void reader.cancel();
-  }, timeoutMs);
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > maxBytes) {
-        await reader.cancel();
-        throw new InvalidBody(`body over ${maxBytes} bytes`, text());
-      }
-      chunks.push(value);
-    }
-  } catch (error) {
-    if (error instanceof InvalidBody) throw error;
-    throw new InvalidBody(`body ended early: ${(error as Error).message}`, text());
-  } finally {
-    clearTimeout(timer);
-  }
-  if (late) throw new InvalidBody(`body not complete within ${timeoutMs} ms`, text());
-  return text();
 }

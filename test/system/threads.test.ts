@@ -93,10 +93,11 @@ describe('ThreadClient', () => {
     await assert.rejects(thread.call('cancelledCount', null), /echo thread is closed/);
   });
 
-  it('an idle thread does not keep the process alive; a call in flight does', () => {
+  it('an idle thread, started ahead or not, does not keep the process alive; a call in flight does', () => {
     const script = `
       const { ThreadClient, threadScript } = require(${JSON.stringify(path.join(__dirname, '..', '..', 'system', 'threads.ts'))});
       const thread = new ThreadClient('echo', threadScript(${JSON.stringify(SUPPORT)}, 'echo-thread'), null);
+      thread.start(); // started ahead and idle: must not hold the process either
       thread.call('echo', { text: 'late', when: new Date(0), bytes: new Uint8Array() })
         .then((reply) => console.log('answered', reply.text));
     `;
