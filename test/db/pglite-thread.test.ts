@@ -212,3 +212,20 @@ for (const thread of [true, false]) {
     });
   });
 }
+
+// Last: a brief open sets V8 flags for the rest of the process.
+test('a long-running open gets the thread by default, a brief one stays in the process', async () => {
+  const dataDir = path.join(tempDir(), 'pgdata');
+  for (const [brief, thread] of [
+    [false, true],
+    [true, false],
+  ]) {
+    const handle = await openDatabase({ dataDir, brief });
+    try {
+      const { $client } = handle.db as unknown as { $client: unknown };
+      assert.equal($client instanceof PgliteThreadClient, thread, `brief: ${brief}`);
+    } finally {
+      await handle.close();
+    }
+  }
+});
