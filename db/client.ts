@@ -103,8 +103,9 @@ async function openPglite(
             ],
           }),
         });
-    // drizzle checks nothing about its client but calls query() and transaction() (see
-    // db/pglite-client.ts); its type names PGlite only.
+    // drizzle makes no instanceof check (a class instance is not taken for its config
+    // object) and calls only query() and transaction() (db/pglite-client.ts); its type
+    // names PGlite only.
     const db = drizzle(client as InstanceType<typeof PGlite>, { schema });
     await migrateIfBehind(db as unknown as Database, async () => {
       const { migrate } =

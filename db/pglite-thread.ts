@@ -39,14 +39,16 @@ serveThread(async (data) => {
       const decided = new Promise<boolean>((resolve) => {
         finish = resolve;
       });
-      const done = pg
+      const entry = { finish } as OpenTransaction;
+      entry.done = pg
         .transaction(async (tx) => {
-          open.set(id, { tx, finish, done });
+          entry.tx = tx;
+          open.set(id, entry);
           started();
           if (!(await decided)) await tx.rollback();
         })
         .finally(() => open.delete(id));
-      await Promise.race([begun, done]);
+      await Promise.race([begun, entry.done]); // a failing BEGIN rejects here
       return id;
     },
 
