@@ -29,15 +29,19 @@ export const MIGRATIONS_DIR = path.resolve(__dirname, '..', 'migrations');
  * lighter: shared memory for a 16 MB buffer pool and 5 connections instead of 128 MB and 100
  * (zeroing it is most of Postgres' own start), and its WebAssembly compiled by V8's baseline
  * compiler only (optimising recompilation costs more CPU than such a process runs).
+ * `thread` (default: unless brief): PGlite runs in its own worker thread, off the event loop
+ * that runs activities (db/pglite-client.ts); a brief process would only pay the thread's start.
  */
 export async function openDatabase(options: {
   url?: string;
   dataDir: string;
   brief?: boolean;
+  thread?: boolean;
 }): Promise<DatabaseHandle> {
+  const brief = options.brief ?? false;
   return options.url
     ? openPostgres(options.url)
-    : openPglite(options.dataDir, options.brief ?? false);
+    : openPglite(options.dataDir, brief, options.thread ?? !brief);
 }
 
 /** Key of the session-level advisory lock held while migrating ("socratic" in ASCII, cut). */
@@ -73,7 +77,11 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
   };
 }
 
-async function openPglite(dataDir: string, brief: boolean): Promise<DatabaseHandle> {
+async function openPglite(
+  dataDir: string,
+  brief: boolean,
+  thread: boolean,
+): Promise<DatabaseHandle> {
   // PGlite corrupts a data directory opened by two processes at once: refuse the second.
   mkdirSync(dataDir, { recursive: true });
   const release = await acquireDirectoryLock(dataDir);
@@ -82,16 +90,23 @@ async function openPglite(dataDir: string, brief: boolean): Promise<DatabaseHand
     if (brief) setFlagsFromString('--liftoff-only');
     const { PGlite } = require('@electric-sql/pglite') as typeof import('@electric-sql/pglite');
     const { drizzle } = require('drizzle-orm/pglite') as typeof import('drizzle-orm/pglite');
-    const client = await PGlite.create({
-      dataDir,
-      ...(brief && {
-        startParams: [
-          ...PGlite.defaultStartParams,
-          ...['-c', 'shared_buffers=16MB', '-c', 'max_connections=5'],
-        ],
-      }),
-    });
-    const db = drizzle(client, { schema });
+    const client = thread
+      ? await (
+          require('./pglite-client') as typeof import('./pglite-client')
+        ).PgliteThreadClient.open(dataDir)
+      : await PGlite.create({
+          dataDir,
+          ...(brief && {
+            startParams: [
+              ...PGlite.defaultStartParams,
+              ...['-c', 'shared_buffers=16MB', '-c', 'max_connections=5'],
+            ],
+          }),
+        });
+    // drizzle makes no instanceof check (a class instance is not taken for its config
+    // object) and calls only query() and transaction() (db/pglite-client.ts); its type
+    // names PGlite only.
+    const db = drizzle(client as InstanceType<typeof PGlite>, { schema });
     await migrateIfBehind(db as unknown as Database, async () => {
       const { migrate } =
         require('drizzle-orm/pglite/migrator') as typeof import('drizzle-orm/pglite/migrator');

@@ -82,6 +82,11 @@ for (const argv of [['status'], ['export', '--what', 'models']]) {
         !loaded.modules.some((m) => m.includes(`/node_modules/${name}/`)),
         `${name} was loaded`,
       );
+    // A brief open keeps PGlite in the process: starting its thread would cost more.
+    assert.ok(
+      !loaded.modules.some((m) => m.endsWith(`${path.sep}db${path.sep}pglite-client.js`)),
+      'the PGlite thread was started',
+    );
   });
 }
 
