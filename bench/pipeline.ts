@@ -52,6 +52,10 @@ const { values } = parseArgs({
     'batch-size': { type: 'string' },
     /** Keeps the temporary folder (state, lab log) for a look afterwards. */
     keep: { type: 'boolean', default: false },
+    /** Internal: this process only runs a bare loop against this URL (cold, see bareCold). */
+    'bare-child': { type: 'string' },
+    /** Internal: with --bare-child, the seeds file whose texts it asks about. */
+    seeds: { type: 'string' },
   },
 });
 const positive = (name: string, text: string) => {
@@ -164,6 +168,29 @@ async function bareLoop(
   const t0 = performance.now();
   await Promise.all(Array.from({ length: CONCURRENCY }, lane));
   return { rate: requests / ((performance.now() - t0) / 1000), steady: steadyRate(done) };
+}
+
+/**
+ * The bare loop in a fresh process, so its code starts cold as the pipeline's worker does
+ * (the in-process loop is measured after a warm-up): the like-for-like figure for a short
+ * stage, where the worker's first seconds weigh.
+ */
+async function bareCold(
+  url: string,
+  seeds: string,
+  requests: number,
+): Promise<{ rate: number; steady: number }> {
+  const args = ['--import', 'tsx', __filename, '--bare-child', url, '--seeds', seeds]
+    .concat(['--requests', String(requests), '--concurrency', String(CONCURRENCY)])
+    .concat(['--k', String(K)]);
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (code !== 0) throw new Error(`the cold bare loop exited with ${code}`);
+  return JSON.parse(out.trim().split('\n').at(-1)!);
 }
 
 function writeBenchConfig(dir: string, url: string, seeds: string, evalSet: string, n: number) {
@@ -282,6 +309,8 @@ interface Point {
   problems: number;
   bare: number;
   pipeline: number;
+  /** The bare loop's rate in a fresh process (bareCold). */
+  bareCold: number;
   /** The same over the middle 80% of requests (steadyRate). */
   bareSteady: number;
   pipelineSteady: number;
@@ -367,6 +396,10 @@ async function measureWith(
   // Unmeasured: the endpoint's and this process's code warm up (JIT) first.
   await bareLoop(url, texts, Math.min(500, requests));
   const bareBefore = await bareRun('before');
+  const cold = await bareCold(url, seeds, requests);
+  console.log(
+    `[${n}] bare loop in a fresh process: ${cold.rate.toFixed(1)} requests/s (steady ${cold.steady.toFixed(1)})`,
+  );
 
   console.log(`[${n}] pipeline: socratic run, 1 round`);
   const nodeArgs = values['cpu-prof']
@@ -455,6 +488,7 @@ async function measureWith(
     return {
       problems: n,
       bare,
+      bareCold: cold.rate,
       pipeline: paid / sampleSeconds,
       bareSteady,
       pipelineSteady,
@@ -478,6 +512,7 @@ function table(points: Point[]): string {
       'pipeline req/s',
       'ratio',
       'steady ratio',
+      'ratio to a cold bare loop',
       'sample s',
       'executions',
       'events/execution (max)',
@@ -490,6 +525,7 @@ function table(points: Point[]): string {
       p.pipeline.toFixed(1),
       (p.pipeline / p.bare).toFixed(2),
       `${(p.pipelineSteady / p.bareSteady).toFixed(2)} (${p.pipelineSteady.toFixed(0)}/${p.bareSteady.toFixed(0)})`,
+      `${(p.pipeline / p.bareCold).toFixed(2)} (${p.bareCold.toFixed(0)})`,
       p.sampleSeconds.toFixed(1),
       String(p.executions),
       String(p.maxEvents),
@@ -501,7 +537,18 @@ function table(points: Point[]): string {
   return rows.map((r) => r.map((c, i) => c.padStart(widths[i]!)).join('  ')).join('\n');
 }
 
+/** --bare-child: one bare loop, its rates printed as JSON. */
+async function bareChild(url: string) {
+  const { readFileSync } = await import('node:fs');
+  const texts = readFileSync(values.seeds!, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => (JSON.parse(line) as { problem: string }).problem);
+  console.log(JSON.stringify(await bareLoop(url, texts, REQUESTS)));
+}
+
 async function main() {
+  if (values['bare-child']) return bareChild(values['bare-child']);
   const work = mkdtempSync(path.join(os.tmpdir(), 'socratic-bench-'));
   console.log(`work folder: ${work}`);
   // The CLI runs from dist/: bring it up to date first.

@@ -84,6 +84,7 @@ export async function openSession(config: Config, open?: DatabaseHandle): Promis
     lab,
     deps: { db: database.db, llm, labUrl: lab?.url },
     async close() {
+      await llm.close();
       await database.close();
       await lab?.close();
     },

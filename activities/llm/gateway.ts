@@ -157,6 +157,11 @@ export class LlmGateway {
     this.http.start();
   }
 
+  /** Ends the HTTP thread (calls still in flight fail). */
+  close(): Promise<void> {
+    return this.http.close();
+  }
+
   /**
    * checkBudget, one query for the calls that ask while it runs: its sum is as recent as
    * theirs would be (calls then in flight are not in it either), and a query per paid call
