@@ -12,7 +12,7 @@
 // duration and paid requests read from the database, and from Temporal the history length
 // of the round workflow and of every child execution under it.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -183,13 +183,7 @@ async function bareCold(
   const args = ['--import', 'tsx', __filename, '--bare-child', url, '--seeds', seeds]
     .concat(['--requests', String(requests), '--concurrency', String(CONCURRENCY)])
     .concat(['--k', String(K)]);
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (d) => {
-    out += d;
-  });
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  if (code !== 0) throw new Error(`the cold bare loop exited with ${code}`);
+  const out = await runNode(args, {}, 'the cold bare loop');
   return JSON.parse(out.trim().split('\n').at(-1)!);
 }
 
@@ -220,13 +214,14 @@ temporal:
   return file;
 }
 
-async function runCli(
+/** Runs node with `args` and returns its stdout; fails, with its stderr's tail, unless it exits 0. */
+async function runNode(
   args: string[],
   env: NodeJS.ProcessEnv,
-  nodeArgs: string[] = [],
+  what: string,
   onSpawn: (pid: number) => void = () => {},
 ) {
-  const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], {
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -241,8 +236,7 @@ async function runCli(
     stderr += d;
   });
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  if (code !== 0)
-    throw new Error(`socratic ${args[0]} exited with ${code}:\n${stderr.slice(-4000)}`);
+  if (code !== 0) throw new Error(`${what} exited with ${code}:\n${stderr.slice(-4000)}`);
   return stdout;
 }
 
@@ -329,29 +323,22 @@ interface Point {
   };
 }
 
+/** A process the benchmark charges CPU time to. */
+interface ProcessRef {
+  pid: number;
+}
+
 async function measure(
   work: string,
-  endpoint: { url: string; pid: number },
-  temporal: { address: string; pid: number },
+  endpoint: ProcessRef & { url: string },
+  temporal: ProcessRef & { address: string },
   client: Client,
   n: number,
 ): Promise<Point> {
-  const url = endpoint.url;
   const cpu = new CpuSampler();
-  cpu.watch(process.pid);
-  cpu.watch(endpoint.pid);
-  cpu.watch(temporal.pid);
+  for (const pid of [process.pid, endpoint.pid, temporal.pid]) cpu.watch(pid);
   try {
-    return await measureWith(
-      work,
-      url,
-      temporal.address,
-      client,
-      n,
-      endpoint.pid,
-      temporal.pid,
-      cpu,
-    );
+    return await measureWith(work, endpoint, temporal, client, n, cpu);
   } finally {
     cpu.stop();
   }
@@ -359,14 +346,13 @@ async function measure(
 
 async function measureWith(
   work: string,
-  url: string,
-  temporalAddress: string,
+  endpoint: ProcessRef & { url: string },
+  temporal: ProcessRef & { address: string },
   client: Client,
   n: number,
-  endpointPid: number,
-  temporalPid: number,
   cpu: CpuSampler,
 ): Promise<Point> {
+  const { url } = endpoint;
   const dir = path.join(work, `n${n}`);
   mkdirSync(dir, { recursive: true });
   const problems = distinctProblems(n);
@@ -385,9 +371,10 @@ async function measureWith(
     );
     const from = Date.now();
     const { rate, steady } = await bareLoop(url, texts, requests);
+    const to = Date.now();
     await new Promise((resolve) => setTimeout(resolve, 150)); // a CPU sample after the end
-    bareCpu.client += cpu.seconds(process.pid, from, Date.now() - 150) / (2 * requests);
-    bareCpu.endpoint += cpu.seconds(endpointPid, from, Date.now() - 150) / (2 * requests);
+    bareCpu.client += cpu.seconds(process.pid, from, to) / (2 * requests);
+    bareCpu.endpoint += cpu.seconds(endpoint.pid, from, to) / (2 * requests);
     console.log(
       `[${n}] bare loop ${when}: ${rate.toFixed(1)} requests/s (steady ${steady.toFixed(1)})`,
     );
@@ -408,10 +395,10 @@ async function measureWith(
   const started = performance.now();
   const startedAt = Date.now();
   let workerPid = 0;
-  await runCli(
-    ['run', '--config', config, '--json'],
-    { TEMPORAL_ADDRESS: temporalAddress },
-    nodeArgs,
+  await runNode(
+    [...nodeArgs, BIN, 'run', '--config', config, '--json'],
+    { TEMPORAL_ADDRESS: temporal.address },
+    'socratic run',
     (pid) => {
       workerPid = pid;
       cpu.watch(pid);
@@ -474,8 +461,8 @@ async function measureWith(
       bareClient: bareCpu.client * 1000,
       bareEndpoint: bareCpu.endpoint * 1000,
       worker: perRequest(workerPid),
-      endpoint: perRequest(endpointPid),
-      temporal: perRequest(temporalPid),
+      endpoint: perRequest(endpoint.pid),
+      temporal: perRequest(temporal.pid),
     };
     console.log(
       `[${n}] CPU ms per request: bare loop client ${cpuUse.bareClient.toFixed(2)}, endpoint ${cpuUse.bareEndpoint.toFixed(2)}; pipeline worker ${cpuUse.worker.toFixed(2)}, endpoint ${cpuUse.endpoint.toFixed(2)}, Temporal server ${cpuUse.temporal.toFixed(2)}`,
@@ -539,7 +526,6 @@ function table(points: Point[]): string {
 
 /** --bare-child: one bare loop, its rates printed as JSON. */
 async function bareChild(url: string) {
-  const { readFileSync } = await import('node:fs');
   const texts = readFileSync(values.seeds!, 'utf8')
     .split('\n')
     .filter(Boolean)

@@ -2,6 +2,7 @@
 // of the worker's main thread while sampling, and the machine has a second core. The main
 // thread reaches it through db/pglite-client.ts, the stand-in drizzle is given.
 import { PGlite, type Results, type Transaction } from '@electric-sql/pglite';
+import { deferred } from '../system/deferred';
 import { serveThread } from '../system/threads';
 import { type PgliteQuery, RAW_TEXT_PARSERS } from './pglite-client';
 
@@ -31,24 +32,18 @@ serveThread(async (data) => {
     // ran; it stays open until `end` says whether to commit.
     begin: async (): Promise<number> => {
       const id = nextTransaction++;
-      let started!: () => void;
-      const begun = new Promise<void>((resolve) => {
-        started = resolve;
-      });
-      let finish!: (commit: boolean) => void;
-      const decided = new Promise<boolean>((resolve) => {
-        finish = resolve;
-      });
-      const entry = { finish } as OpenTransaction;
+      const begun = deferred();
+      const decided = deferred<boolean>();
+      const entry = { finish: decided.resolve } as OpenTransaction;
       entry.done = pg
         .transaction(async (tx) => {
           entry.tx = tx;
           open.set(id, entry);
-          started();
-          if (!(await decided)) await tx.rollback();
+          begun.resolve();
+          if (!(await decided.promise)) await tx.rollback();
         })
         .finally(() => open.delete(id));
-      await Promise.race([begun, entry.done]); // a failing BEGIN rejects here
+      await Promise.race([begun.promise, entry.done]); // a failing BEGIN rejects here
       return id;
     },
 

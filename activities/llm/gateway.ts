@@ -30,7 +30,7 @@ import { ThreadClient, threadScript } from '../../system/threads';
 import { runConfig } from '../deps';
 import { checkBudget } from './budget';
 import { apiKeyMissing, invalidResponses, isBadRequest, llmFailure, noEndpoint } from './failures';
-import { type HttpThreadMethods, reviveHttpError } from './http';
+import { type HttpThreadMethods, type PostRequest, reviveHttpError } from './http';
 import { bodyByteCap, type Completion, replyByteCap } from './response';
 import { Semaphore } from './semaphore';
 import { SingleFlight } from './single-flight';
@@ -91,9 +91,8 @@ const cacheKey = (request: ChatRequest, params: ChatParams) =>
 
 interface Endpoint {
   /** What the HTTP thread builds its openai client from. */
-  client: { baseURL: string; apiKey: string; timeoutMs: number; maxRetries: number };
+  clientOptions: PostRequest['endpoint'];
   limit: Semaphore;
-  baseUrl: string;
 }
 
 /** The cancellation signal of the activity this call runs in, if any. */
@@ -207,13 +206,13 @@ export class LlmGateway {
       // workflow arguments, histories, the database or logs.
       const apiKey = settings.apiKeyEnv ? process.env[settings.apiKeyEnv] : 'not-needed';
       if (!apiKey) throw apiKeyMissing(role, settings.apiKeyEnv!);
-      const client = {
+      const clientOptions = {
         baseURL,
         apiKey,
         timeoutMs: settings.timeoutSeconds * 1000,
         maxRetries: settings.maxRetries,
       };
-      endpoint = { client, limit: new Semaphore(settings.concurrency), baseUrl: baseURL };
+      endpoint = { clientOptions, limit: new Semaphore(settings.concurrency) };
       this.endpoints.set(key, endpoint);
     }
     return endpoint;
@@ -376,7 +375,7 @@ export class LlmGateway {
     signal: AbortSignal,
   ): Promise<Completion> {
     const endpoint = this.endpoint(request.role, settings);
-    const where = { baseUrl: endpoint.baseUrl, model: params.model };
+    const where = { baseUrl: endpoint.clientOptions.baseURL, model: params.model };
     const tries = settings.maxRetries + 1;
     for (let attempt = 0; ; attempt++) {
       const outcome = await endpoint.limit
@@ -384,11 +383,10 @@ export class LlmGateway {
           this.http.call(
             'post',
             {
-              endpoint: endpoint.client,
+              endpoint: endpoint.clientOptions,
               params,
               replyCap: replyByteCap(settings.maxTokens),
               bodyCap: bodyByteCap(settings.maxTokens, params.n),
-              bodyTimeoutMs: settings.timeoutSeconds * 1000,
             },
             signal,
           ),

@@ -11,13 +11,13 @@ import { fromThreadError } from '../../system/threads';
 import { type Completion, readCompletion } from './response';
 
 export interface PostRequest {
+  /** What the thread builds its openai client from; `timeoutMs` bounds the body's reading too. */
   endpoint: { baseURL: string; apiKey: string; timeoutMs: number; maxRetries: number };
   /** The request body: chatParams(). */
   params: { n: number } & Record<string, unknown>;
   /** Byte cap of one reply (replyByteCap) and of the whole body (bodyByteCap). */
   replyCap: number;
   bodyCap: number;
-  bodyTimeoutMs: number;
 }
 
 export type PostOutcome =
@@ -43,7 +43,7 @@ export async function postCompletion(
         signal,
       })
       .asResponse();
-    body = await readBody(response, request.bodyCap, request.bodyTimeoutMs);
+    body = await readBody(response, request.bodyCap, request.endpoint.timeoutMs);
   } catch (error) {
     if (error instanceof InvalidBody)
       return { ok: false, reason: error.message, body: error.partial };

@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Activities } from '../../activities';
+import { deferred } from '../../system/deferred';
 import { WORKFLOWS_PATH } from '../../workers/worker';
 import { runWorkflowId } from '../../workflows/ids';
 import {
@@ -35,14 +36,8 @@ after(async () => {
 /** Stub stages that record their calls; `gate` holds sampling until opened. */
 function stubs() {
   const calls: string[] = [];
-  let open!: () => void;
-  const gate = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  let finishOpen!: () => void;
-  const finishGate = new Promise<void>((resolve) => {
-    finishOpen = resolve;
-  });
+  const gate = deferred();
+  const finishGate = deferred();
   let holdFinish = false;
   const statuses: string[] = [];
   const summary = (round: number) => ({ round }) as never;
@@ -56,7 +51,7 @@ function stubs() {
     selectRoundSet: async () => ({ fresh: 1, replay: 0, batches: 1 }),
     sampleShard: async (ref: { round: number }) => {
       calls.push(`sample ${ref.round}`);
-      if (ref.round === 1) await gate;
+      if (ref.round === 1) await gate.promise;
       return {};
     },
     judgeShard: async (ref: { round: number }) => {
@@ -77,7 +72,7 @@ function stubs() {
     recordStage: async () => undefined,
     finishRound: async (ref: { round: number }) => {
       calls.push(`finish ${ref.round}`);
-      if (holdFinish) await finishGate;
+      if (holdFinish) await finishGate.promise;
       return summary(ref.round);
     },
     finishRun: async (input: { status?: string }) => {
@@ -90,12 +85,12 @@ function stubs() {
   return {
     calls,
     statuses,
-    open,
+    open: gate.resolve,
     activities,
     holdFinish: () => {
       holdFinish = true;
     },
-    finishOpen,
+    finishOpen: finishGate.resolve,
   };
 }
 

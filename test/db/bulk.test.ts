@@ -7,6 +7,7 @@ import { eq } from 'drizzle-orm';
 import { BatchedReads, GroupCommit, insertRowsAsJson, jsonText } from '../../db/bulk';
 import { type DatabaseHandle, openDatabase } from '../../db/client';
 import { attempts, llmCalls } from '../../db/schema';
+import { deferred } from '../../system/deferred';
 import { tempDir } from '../support/cli';
 
 describe('BatchedReads', () => {
@@ -75,19 +76,16 @@ describe('GroupCommit', () => {
 
   it('rows that arrive while a group is written go in the next group', async () => {
     const statements: number[][] = [];
-    let release!: () => void;
-    const held = new Promise<void>((r) => {
-      release = r;
-    });
+    const held = deferred();
     const commit = new GroupCommit<number>(async (rows) => {
       statements.push(rows);
-      if (statements.length === 1) await held;
+      if (statements.length === 1) await held.promise;
     });
     const first = commit.add([1]);
     // Until the first group's statement is under way (its timer, not a count of turns).
     while (statements.length === 0) await new Promise((r) => setTimeout(r, 1));
     const later = [commit.add([2]), commit.add([3])];
-    release();
+    held.resolve();
     await Promise.all([first, ...later]);
     assert.deepEqual(statements, [[1], [2, 3]]);
   });

@@ -22,6 +22,7 @@ import { drizzle } from 'drizzle-orm/pglite';
 import { type DatabaseHandle, openDatabase } from '../../db/client';
 import { databaseFailure } from '../../db/failure';
 import { PgliteThreadClient, RAW_TEXT_TYPES } from '../../db/pglite-client';
+import { deferred } from '../../system/deferred';
 import { tempDir } from '../support/cli';
 
 const bytea = customType<{ data: Uint8Array }>({ dataType: () => 'bytea' });
@@ -106,20 +107,14 @@ for (const thread of [true, false]) {
     });
 
     it('a query outside an open transaction waits for it to end', async () => {
-      let open!: () => void;
-      const opened = new Promise<void>((resolve) => {
-        open = resolve;
-      });
-      let finish!: () => void;
-      const finished = new Promise<void>((resolve) => {
-        finish = resolve;
-      });
+      const opened = deferred();
+      const finished = deferred();
       const transaction = handle.db.transaction(async (tx) => {
         await tx.insert(probe).values({ id: 10 });
-        open();
-        await finished;
+        opened.resolve();
+        await finished.promise;
       });
-      await opened;
+      await opened.promise;
       let answered = false;
       const outside = count().then((ids) => {
         answered = true;
@@ -127,7 +122,7 @@ for (const thread of [true, false]) {
       });
       await sleep(200);
       assert.equal(answered, false, 'answered while the transaction was open');
-      finish();
+      finished.resolve();
       await transaction;
       assert.deepEqual(await outside, [10]);
       await handle.db.delete(probe);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Semaphore } from '../../activities/llm/semaphore';
+import { deferred } from '../../system/deferred';
 
 test('a slot freed while others wait goes to a waiter, not to a newcomer as well', async () => {
   const limit = new Semaphore(1);
@@ -16,10 +17,8 @@ test('a slot freed while others wait goes to a waiter, not to a newcomer as well
     inFlight--;
   };
 
-  let open!: () => void;
-  const finished = new Promise<void>((resolve) => {
-    open = resolve;
-  }).then(() => {
+  const gate = deferred();
+  const finished = gate.promise.then(() => {
     inFlight--;
   });
   const first = limit.run(() => {
@@ -32,7 +31,7 @@ test('a slot freed while others wait goes to a waiter, not to a newcomer as well
   void finished.then(() => {
     newcomer = limit.run(briefly);
   });
-  open();
+  gate.resolve();
   await first;
   await waiter;
   await newcomer;

@@ -13,6 +13,7 @@ import { checkpoint } from '../../activities/heartbeat';
 import { runBatches, type ShardCheckpoint, shard } from '../../activities/shards';
 import { lanesFor, shardRange } from '../../algorithm/shards';
 import { roundProgress } from '../../cli/progress';
+import { deferred } from '../../system/deferred';
 import { WORKFLOWS_PATH } from '../../workers/worker';
 import { progressQuery, type StageProgress } from '../../workflows/progress';
 import { roundWorkflow } from '../../workflows/round';
@@ -233,10 +234,7 @@ describe('a round on shards', () => {
   });
 
   test('a watcher sees the batches running shards have checkpointed, before they end', async () => {
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const released = deferred();
     const seen: StageProgress[][] = [];
     await roundOf(
       100,
@@ -244,7 +242,7 @@ describe('a round on shards', () => {
         // Each of the 4 sample shards (25 batches) reports 6 done, then holds.
         sampleShard: async () => {
           checkpoint({ doneInOrder: 5, doneAhead: [7], totals: {} });
-          await released;
+          await released.promise;
           return {};
         },
       },
@@ -256,7 +254,7 @@ describe('a round on shards', () => {
           if (sample?.done === 24) break;
           await new Promise((r) => setTimeout(r, 50));
         }
-        release();
+        released.resolve();
       },
     );
     const sample = seen.at(-1)!.find((s) => s.stage === 'sample')!;
