@@ -15,6 +15,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { and, between, count, desc, eq } from 'drizzle-orm';
@@ -323,34 +324,19 @@ interface Point {
   };
 }
 
-/** A process the benchmark charges CPU time to. */
-interface ProcessRef {
-  pid: number;
+/** What every measurement shares: the endpoint and Temporal server, and the CPU sampler. */
+interface Bench {
+  work: string;
+  endpoint: { url: string; pid: number };
+  temporal: { address: string; pid: number };
+  client: Client;
+  /** Watches this process, the endpoint and the Temporal server; measure() adds each worker. */
+  cpu: CpuSampler;
 }
 
 async function measure(
-  work: string,
-  endpoint: ProcessRef & { url: string },
-  temporal: ProcessRef & { address: string },
-  client: Client,
+  { work, endpoint, temporal, client, cpu }: Bench,
   n: number,
-): Promise<Point> {
-  const cpu = new CpuSampler();
-  for (const pid of [process.pid, endpoint.pid, temporal.pid]) cpu.watch(pid);
-  try {
-    return await measureWith(work, endpoint, temporal, client, n, cpu);
-  } finally {
-    cpu.stop();
-  }
-}
-
-async function measureWith(
-  work: string,
-  endpoint: ProcessRef & { url: string },
-  temporal: ProcessRef & { address: string },
-  client: Client,
-  n: number,
-  cpu: CpuSampler,
 ): Promise<Point> {
   const { url } = endpoint;
   const dir = path.join(work, `n${n}`);
@@ -372,7 +358,8 @@ async function measureWith(
     const from = Date.now();
     const { rate, steady } = await bareLoop(url, texts, requests);
     const to = Date.now();
-    await new Promise((resolve) => setTimeout(resolve, 150)); // a CPU sample after the end
+    await sleep(150); // a CPU sample after the end
+    // Halved: the figure is the mean of the runs before and after the pipeline.
     bareCpu.client += cpu.seconds(process.pid, from, to) / (2 * requests);
     bareCpu.endpoint += cpu.seconds(endpoint.pid, from, to) / (2 * requests);
     console.log(
@@ -550,21 +537,22 @@ async function main() {
   const server = await ensureDevServer(temporalDir, { onProgress: (m) => console.log(m) });
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection, namespace: server.namespace });
+  const bench: Bench = {
+    work,
+    endpoint: { url: endpoint.url, pid: endpoint.child.pid! },
+    temporal: { address: server.address, pid: server.pid },
+    client,
+    cpu: new CpuSampler(),
+  };
+  for (const pid of [process.pid, bench.endpoint.pid, bench.temporal.pid]) bench.cpu.watch(pid);
   const points: Point[] = [];
   try {
     for (const n of PROBLEMS) {
-      points.push(
-        await measure(
-          work,
-          { url: endpoint.url, pid: endpoint.child.pid! },
-          { address: server.address, pid: server.pid },
-          client,
-          n,
-        ),
-      );
+      points.push(await measure(bench, n));
       console.log(`\n${table(points)}\n`);
     }
   } finally {
+    bench.cpu.stop();
     await connection.close();
     await stopDevServer(temporalDir);
     endpoint.child.kill('SIGTERM');

@@ -53,10 +53,10 @@ async function withTemporal<T>(config: Config, work: (t: TemporalTarget) => Prom
   }
 }
 
-/** The database, or undefined when a running `socratic` process holds it. */
+/** The database for a short read, or undefined when a running `socratic` process holds it. */
 async function databaseIfFree(config: Config): Promise<DatabaseHandle | undefined> {
   try {
-    return await openDatabaseFor(config);
+    return await openDatabaseFor(config, { thread: false });
   } catch (error) {
     if (error instanceof DirectoryLockedError) return undefined;
     throw error;

@@ -14,7 +14,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
     out: { type: 'string' },
   });
   const { config } = await commandConfig(values);
-  const database = await openDatabaseFor(config);
+  const database = await openDatabaseFor(config, { thread: false });
   try {
     const run = await findRun(database.db, values.run);
     if (!run) throw new UsageError(`no run ${values.run} in ${database.location}`);

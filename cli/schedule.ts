@@ -210,7 +210,7 @@ export async function scheduleCommand(argv: string[]): Promise<number> {
 }
 
 async function runAndConfig(config: Config, id: string) {
-  const database = await openDatabaseFor(config);
+  const database = await openDatabaseFor(config, { thread: false });
   try {
     const run = await findRun(database.db, id);
     if (!run) throw new UsageError(`no run ${id} in ${database.location}`);

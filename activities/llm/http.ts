@@ -106,41 +106,48 @@ interface OpenAiErrorFields {
 /** In the thread: an openai client error in a form that crosses; others as they are. */
 export function crossable(error: unknown): unknown {
   if (!(error instanceof APIError)) return error;
-  const fields: OpenAiErrorFields =
-    error instanceof APIUserAbortError
-      ? { openai: 'abort' }
-      : error instanceof APIConnectionTimeoutError
-        ? { openai: 'timeout' }
-        : error.status
-          ? {
-              openai: 'status',
-              status: error.status,
-              body: error.error,
-              headers: [...(error.headers ?? new Headers()).entries()],
-            }
-          : { openai: 'connection' };
-  return Object.assign(new Error(error.message), fields);
+  return Object.assign(new Error(error.message), openAiErrorFields(error));
+}
+
+function openAiErrorFields(error: APIError): OpenAiErrorFields {
+  // The subclasses first: a timeout is a connection error, and both are APIErrors.
+  if (error instanceof APIUserAbortError) return { openai: 'abort' };
+  if (error instanceof APIConnectionTimeoutError) return { openai: 'timeout' };
+  if (!error.status) return { openai: 'connection' };
+  return {
+    openai: 'status',
+    status: error.status,
+    body: error.error,
+    headers: [...(error.headers ?? new Headers()).entries()],
+  };
 }
 
 /** On the caller's side: the openai client's error class again, with the same message. */
 export function reviveHttpError(thrown: ThreadError): unknown {
-  const fields = thrown.fields as Partial<OpenAiErrorFields>;
-  const revived =
-    fields.openai === 'status' && fields.status
-      ? APIError.generate(
-          fields.status,
-          { error: fields.body },
-          thrown.message,
-          new Headers(fields.headers ?? []),
-        )
-      : fields.openai === 'timeout'
-        ? new APIConnectionTimeoutError({ message: thrown.message })
-        : fields.openai === 'abort'
-          ? new APIUserAbortError({ message: thrown.message })
-          : fields.openai === 'connection'
-            ? new APIConnectionError({ message: thrown.message })
-            : undefined;
+  const revived = openAiError(thrown.message, thrown.fields as Partial<OpenAiErrorFields>);
   if (!revived) return fromThreadError(thrown);
   revived.message = thrown.message;
   return revived;
+}
+
+function openAiError(message: string, fields: Partial<OpenAiErrorFields>): APIError | undefined {
+  switch (fields.openai) {
+    case 'status':
+      return fields.status
+        ? APIError.generate(
+            fields.status,
+            { error: fields.body },
+            message,
+            new Headers(fields.headers ?? []),
+          )
+        : undefined;
+    case 'timeout':
+      return new APIConnectionTimeoutError({ message });
+    case 'abort':
+      return new APIUserAbortError({ message });
+    case 'connection':
+      return new APIConnectionError({ message });
+    default:
+      return undefined;
+  }
 }
